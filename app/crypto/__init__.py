@@ -1,0 +1,1 @@
+"""Keys and ciphers: nothing personal leaves the process unsealed."""

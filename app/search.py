@@ -1,0 +1,106 @@
+"""Search by name, alias, pinyin, initials or ID number, over an index that lives only in memory.
+
+Names are sealed in the database, so a SQL LIKE cannot find them; instead the unlocked app decrypts
+each person's names once and keeps them here. Nothing of it is ever written to disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from uuid import UUID
+
+from pypinyin import Style, pinyin
+
+
+@lru_cache(maxsize=20_000)
+def _readings(char: str) -> tuple[str, ...]:
+    """Every pinyin reading of one character (polyphones like 曾/单 match either way)."""
+    if not ("\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"):
+        return (char.lower(),)
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    readings = tuple(dict.fromkeys(found[0])) if found and found[0] else (char,)
+    return readings
+
+
+@dataclass(frozen=True)
+class Entry:
+    person_id: UUID
+    names: tuple[str, ...]  # the name and aliases, as written
+    spellings: tuple[str, ...]  # full pinyin of each name, every reading combination of the first chars
+    initials: tuple[str, ...]
+    id_number: str
+
+
+def _spell(name: str) -> tuple[list[str], list[str]]:
+    """Full pinyin strings and initials strings for a name, bounded to a handful of combinations."""
+    spellings = [""]
+    initials = [""]
+    for char in name:
+        readings = _readings(char)
+        spellings = [s + r for s in spellings for r in readings][:8]
+        initials = list(dict.fromkeys(i + r[0] for i in initials for r in readings if r))[:8]
+    return spellings, initials
+
+
+def make_entry(person_id: UUID, name: str, aliases: list[str], id_number: str) -> Entry:
+    names = tuple(n for n in [name, *aliases] if n)
+    spellings: list[str] = []
+    initials: list[str] = []
+    for n in names:
+        s, i = _spell(n)
+        spellings += s
+        initials += i
+    return Entry(person_id, names, tuple(spellings), tuple(initials), id_number.upper())
+
+
+class SearchIndex:
+    def __init__(self) -> None:
+        self._entries: dict[UUID, Entry] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put(self, entry: Entry) -> None:
+        self._entries[entry.person_id] = entry
+
+    def remove(self, person_id: UUID) -> None:
+        self._entries.pop(person_id, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def search(self, query: str, limit: int | None = None) -> list[UUID]:
+        """Matching ids, best first: exact name, name prefix, initials, pinyin, ID number digits."""
+        q = "".join(query.split()).lower()
+        if not q:
+            return list(self._entries)[:limit]
+        ranked: list[tuple[int, UUID]] = []
+        latin = q.isascii() and q.isalpha()
+        digits = len(q) >= 4 and all(c.isdigit() or c == "x" for c in q)
+        for entry in self._entries.values():
+            rank = _rank(entry, q, latin, digits)
+            if rank is not None:
+                ranked.append((rank, entry.person_id))
+        ranked.sort(key=lambda r: r[0])
+        ids = [pid for _, pid in ranked]
+        return ids[:limit] if limit else ids
+
+
+def _rank(entry: Entry, q: str, latin: bool, digits: bool) -> int | None:
+    if digits:
+        return 4 if q.upper() in entry.id_number else None
+    if latin:
+        if any(i.startswith(q) for i in entry.initials):
+            return 2
+        if any(s.startswith(q) for s in entry.spellings):
+            return 3
+        return None
+    for name in entry.names:
+        if name == q:
+            return 0
+        if name.startswith(q):
+            return 1
+        if q in name:
+            return 3
+    return None

@@ -1,0 +1,209 @@
+"""The unlocked store: the engine, the keys, who is working, and the one way to write.
+
+Every write goes through ``Store.write()``, which opens one transaction (taking SQLite's write lock at
+BEGIN), hands the service a ``Tx`` to seal values and to add its outbox change and audit entry, and
+commits all of it or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.audit import GENESIS, entry_digest, new_entry
+from app.clock import HybridClock
+from app.crypto.keyring import Keyring
+from app.crypto.sealer import Sealer, TamperedError
+from app.errors import TAMPERED, Tampering
+from app.paths import DataDir
+from app.search import SearchIndex
+from models import AuditEntry, OutboxChange, Setting
+from models.enums import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is working: every write records them, every rule about roles asks them."""
+
+    user_id: UUID
+    login: str
+    role: Role
+    office_code: str
+
+
+@dataclass
+class Changes:
+    """What a write changed, for views to decide what to refresh (they are told, they do not poll)."""
+
+    persons: set[UUID] = field(default_factory=set)
+    entities: set[str] = field(default_factory=set)
+    created: list[UUID] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.persons or self.entities)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Tx:
+    """One write transaction: the session, sealing, and the outbox and audit entries that go with it."""
+
+    def __init__(self, store: Store, session: Session) -> None:
+        self.store = store
+        self.session = session
+        self.now = utcnow()
+        self.changes = Changes()
+        self._after_commit: list[Callable[[], None]] = []
+        self._outbox_seq = session.scalar(select(func.max(OutboxChange.seq))) or 0
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
+        self._audit_seq = last.seq if last else 0
+        self._audit_digest = last.digest if last else GENESIS
+        stored = session.get(Setting, "hlc_last")
+        if stored:
+            store.clock.observe(stored.value)
+
+    @property
+    def actor(self) -> Actor:
+        return self.store.actor
+
+    def seal(self, table: str, column: str, row: UUID | str, value: str | None) -> bytes | None:
+        return None if value is None else self.store.sealer.seal(table, column, row, value)
+
+    def seal_json(self, table: str, column: str, row: UUID | str, value: Any) -> bytes:
+        return self.store.sealer.seal_json(table, column, row, value)
+
+    def hlc(self) -> str:
+        return self.store.clock.now()
+
+    def outbox(self, entity: str, entity_id: UUID, op: str, fields: list[str], hlc: str) -> None:
+        self._outbox_seq += 1
+        self.session.add(
+            OutboxChange(
+                seq=self._outbox_seq,
+                entity=entity,
+                entity_id=entity_id,
+                op=op,
+                fields=json.dumps(sorted(fields)),
+                hlc=hlc,
+                created_at=self.now,
+            )
+        )
+        self.changes.entities.add(entity)
+
+    def audit(
+        self,
+        action: str,
+        *,
+        entity: str | None = None,
+        entity_id: UUID | None = None,
+        person_id: UUID | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self._audit_seq += 1
+        entry = new_entry(
+            self._audit_seq, self.now, self.store.actor_id, action, entity, entity_id, person_id
+        )
+        if details:
+            entry.details = self.store.sealer.seal_json("audit_entry", "details", str(entry.seq), details)
+        entry.digest = entry_digest(
+            self.store.keyring_suite, self.store.sealer.audit_key, self._audit_digest, entry
+        )
+        self._audit_digest = entry.digest
+        self.session.add(entry)
+        if person_id:
+            self.changes.persons.add(person_id)
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        self._after_commit.append(action)
+
+    def finish(self) -> None:
+        self.session.merge(Setting(key="hlc_last", value=self.store.clock.last))
+
+    def run_after_commit(self) -> None:
+        for action in self._after_commit:
+            action()
+
+
+class Store:
+    def __init__(
+        self,
+        data_dir: DataDir,
+        keyring: Keyring,
+        master: bytes,
+        engine: Engine,
+        device_id: str,
+        actor: Actor | None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.data_dir = data_dir
+        self.keyring = keyring
+        self._master = master
+        self.sealer: Sealer = keyring.sealer(master)
+        self.keyring_suite = keyring.index_suite  # the audit chain and blind indexes never change suite
+        self.engine = engine
+        self.device_id = device_id
+        self.clock = HybridClock(device_id[:16])
+        self.actor = actor
+        self.today = today
+        self.index = SearchIndex()
+        self.listeners: list[Callable[[Changes], None]] = []
+
+    @property
+    def master(self) -> bytes:
+        return self._master
+
+    @property
+    def actor_id(self) -> UUID | None:
+        return self.actor.user_id if self.actor else None
+
+    @property
+    def office_code(self) -> str:
+        return self.keyring.office_code
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session; sealed values opened through ``open`` never leave as ORM objects."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        engine = self.engine.execution_options(sqlite_immediate=True)
+        with Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                tx = Tx(self, session)
+                yield tx
+                tx.finish()
+            tx.run_after_commit()
+        if tx.changes:
+            for listener in list(self.listeners):
+                listener(tx.changes)
+
+    def open(self, table: str, column: str, row: UUID | str, sealed: bytes | None) -> str | None:
+        """Open a sealed value; tampering becomes a user-facing Tampering error, never data."""
+        if sealed is None:
+            return None
+        try:
+            return self.sealer.open(table, column, row, sealed)
+        except TamperedError as exc:
+            raise Tampering(TAMPERED(where=exc.where)) from None
+
+    def open_json(self, table: str, column: str, row: UUID | str, sealed: bytes | None) -> Any:
+        text = self.open(table, column, row, sealed)
+        return None if text is None else json.loads(text)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.index.clear()
+        self._master = b""
+

@@ -1,0 +1,39 @@
+"""The domain model: typed SQLAlchemy entities, enums and value rules. Imports nothing else of ours."""
+
+from models.base import Base
+from models.facts import (
+    FACT_ENTITIES,
+    Agreement,
+    Assistance,
+    DrugTest,
+    FactVersion,
+    Leave,
+    Review,
+    Violation,
+    Visit,
+)
+from models.org import Office, User
+from models.person import Measure, Person, StatusEvent, WorkGroupMember
+from models.system import AuditEntry, OutboxChange, Setting
+
+__all__ = [
+    "FACT_ENTITIES",
+    "Agreement",
+    "Assistance",
+    "AuditEntry",
+    "Base",
+    "DrugTest",
+    "FactVersion",
+    "Leave",
+    "Measure",
+    "Office",
+    "OutboxChange",
+    "Person",
+    "Review",
+    "Setting",
+    "StatusEvent",
+    "User",
+    "Violation",
+    "Visit",
+    "WorkGroupMember",
+]

@@ -1,0 +1,116 @@
+"""Facts: things that happened. Append-only — a correction is a new version, a void a tombstone.
+
+Every version is its own row. ``fact_id`` names the fact across versions (it equals the first version's
+id), ``version`` counts from 1, and ``supersedes_id`` points to the version it replaces. What a worker
+sees is the latest version of each fact; a void version hides the fact but keeps every earlier one.
+Dates and kinds that schedules and indicators query stay plain; everything personal or about health is
+in the sealed ``content`` (one JSON document per row, so reading a timeline costs one decryption a row).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from models.base import Base, enum_type, id_column, sealed
+from models.enums import (
+    AssistanceKind,
+    FactKind,
+    ReviewState,
+    SampleType,
+    TestMethod,
+    VersionKind,
+    ViolationKind,
+    VisitKind,
+)
+
+
+class FactVersion:
+    """Columns shared by every fact table."""
+
+    id: Mapped[uuid.UUID] = id_column()
+    fact_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    version_kind: Mapped[VersionKind] = mapped_column(enum_type(VersionKind))
+    supersedes_id: Mapped[uuid.UUID | None]
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
+    office_code: Mapped[str] = mapped_column(ForeignKey("office.code"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    content: Mapped[bytes] = sealed(nullable=False)
+    change_reason: Mapped[bytes | None] = sealed()  # why it was corrected or voided
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime]
+    hlc: Mapped[str] = mapped_column(String(40))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[object, ...]:
+        return (
+            Index(f"ix_{cls.__tablename__}_person_on", "person_id", "occurred_on"),
+            UniqueConstraint("fact_id", "version"),
+        )
+
+
+class Visit(FactVersion, Base):
+    __tablename__ = FactKind.VISIT.value
+    kind: Mapped[VisitKind] = mapped_column(enum_type(VisitKind))
+    next_contact_on: Mapped[date | None] = mapped_column(Date)
+
+
+class DrugTest(FactVersion, Base):
+    __tablename__ = FactKind.DRUG_TEST.value
+    sample: Mapped[SampleType] = mapped_column(enum_type(SampleType))
+    method: Mapped[TestMethod] = mapped_column(enum_type(TestMethod))
+    result: Mapped[bytes] = sealed(nullable=False)  # TestResult code: health data, so sealed
+
+
+class Assistance(FactVersion, Base):
+    __tablename__ = FactKind.ASSISTANCE.value
+    kind: Mapped[AssistanceKind] = mapped_column(enum_type(AssistanceKind))
+
+
+class Leave(FactVersion, Base):
+    __tablename__ = FactKind.LEAVE.value
+    ends_on: Mapped[date] = mapped_column(Date)
+    returned_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Violation(FactVersion, Base):
+    __tablename__ = FactKind.VIOLATION.value
+    kind: Mapped[ViolationKind] = mapped_column(enum_type(ViolationKind))
+    reported_to_police_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Agreement(FactVersion, Base):
+    __tablename__ = FactKind.AGREEMENT.value
+    measure_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("measure.id"))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+
+FACT_ENTITIES: dict[FactKind, type[FactVersion]] = {
+    FactKind.VISIT: Visit,
+    FactKind.DRUG_TEST: DrugTest,
+    FactKind.ASSISTANCE: Assistance,
+    FactKind.LEAVE: Leave,
+    FactKind.VIOLATION: Violation,
+    FactKind.AGREEMENT: Agreement,
+}
+
+
+class Review(Base):
+    """A supervisor's decision on one fact version: signed off (frozen) or returned with a comment."""
+
+    __tablename__ = "review"
+
+    id: Mapped[uuid.UUID] = id_column()
+    fact_kind: Mapped[FactKind] = mapped_column(enum_type(FactKind))
+    fact_version_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
+    office_code: Mapped[str] = mapped_column(ForeignKey("office.code"))
+    decision: Mapped[ReviewState] = mapped_column(enum_type(ReviewState))
+    comment: Mapped[bytes | None] = sealed()
+    reviewer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime]
+    hlc: Mapped[str] = mapped_column(String(40))
