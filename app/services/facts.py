@@ -267,13 +267,13 @@ def history(store: Store, person_id: UUID, kinds: tuple[FactKind, ...] | None = 
     """Every fact of a person, newest first, each with its earlier versions."""
     result: list[FactHistory] = []
     with store.read() as session:
-        logins = dict(session.execute(select(User.id, User.login)).tuples().all())
+        logins = dict(session.execute(select(User.id, User.login)).all())
         reviews: dict[UUID, ReviewState] = {}
         for version_id, decision in session.execute(
             select(Review.fact_version_id, Review.decision)
             .where(Review.person_id == person_id)
             .order_by(Review.decided_at)
-        ).tuples():
+        ):
             reviews[version_id] = decision
         for kind in kinds or tuple(SPEC_BY_KIND):
             spec = SPEC_BY_KIND[kind]

@@ -105,14 +105,18 @@ def record_report(store: Store, measure_id: UUID, reported_on: date) -> Changes:
 
 def change_status(store: Store, data: StatusChangeInput) -> Changes:
     with store.write() as tx:
-        person = require_person(tx.session, store, data.person_id)
-        try:
-            reason = require(data.reason, "reason", field_label("reason"))
-            check_not_future(data.on, today=store.today(), field="on", label=field_label("on"))
-        except ValueRuleError as exc:
-            raise Refused(exc.message) from None
-        _set_status(tx, person, data.to_status, data.on, reason)
+        add_status_change(tx, data)
     return tx.changes
+
+
+def add_status_change(tx: Tx, data: StatusChangeInput) -> None:
+    person = require_person(tx.session, tx.store, data.person_id)
+    try:
+        reason = require(data.reason, "reason", field_label("reason"))
+        check_not_future(data.on, today=tx.store.today(), field="on", label=field_label("on"))
+    except ValueRuleError as exc:
+        raise Refused(exc.message) from None
+    _set_status(tx, person, data.to_status, data.on, reason)
 
 
 def _set_status(tx: Tx, person: Person, to_status: PersonStatus, on: date, reason: str) -> None:

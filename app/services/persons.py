@@ -14,11 +14,11 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
-from app.errors import Refused
+from app.errors import NotFound, Refused
 from app.search import make_entry
 from app.services import codec
 from app.services.inputs import PersonInput, WorkGroupMemberInput
-from app.services.people_access import require_person
+from app.services.people_access import PERSON_NOT_FOUND, require_person
 from app.store.store import Changes, Store, Tx
 from models import Measure, Person, StatusEvent, User, WorkGroupMember
 from models.enums import Gender, MeasureKind, PersonStatus, RiskColour, WorkGroupRole
@@ -276,7 +276,7 @@ def build_index(store: Store) -> None:
             select(Person.id, Person.name, Person.aliases, Person.id_number).where(
                 Person.office_code == store.office_code
             )
-        ).tuples()
+        )
         for pid, name, aliases, id_number in rows:
             store.index.put(
                 make_entry(
@@ -291,7 +291,7 @@ def build_index(store: Store) -> None:
 def summaries(store: Store, ids: list[UUID] | None = None) -> list[PersonSummary]:
     """People as list rows, in the order of ``ids`` (all of the office, by record number, when None)."""
     with store.read() as session:
-        workers = dict(session.execute(select(User.id, User.login)).tuples().all())
+        workers = dict(session.execute(select(User.id, User.login)).all())
         query = select(Person).where(Person.office_code == store.office_code)
         if ids is not None:
             query = query.where(Person.id.in_(ids))
@@ -327,7 +327,7 @@ def _latest_measures(session: Any, person_ids: list[UUID]) -> dict[UUID, Measure
     query = select(Measure.person_id, Measure.kind).order_by(Measure.ordered_on, Measure.recorded_at)
     if len(person_ids) < 500:  # a short list is cheaper filtered; the whole office is cheaper read whole
         query = query.where(Measure.person_id.in_(person_ids))
-    for pid, kind in session.execute(query).tuples():
+    for pid, kind in session.execute(query):
         result[pid] = kind
     return result
 
@@ -350,16 +350,24 @@ def search(store: Store, text: str, limit: int | None = None) -> list[PersonSumm
 def open_file(store: Store, person_id: UUID) -> PersonFile:
     """A person's whole file. Opening it is audited: who looked at whom, and when."""
     with store.write() as tx:
-        person = require_person(tx.session, store, person_id)
+        require_person(tx.session, store, person_id)
         tx.audit("person.open", entity="person", entity_id=person_id, person_id=person_id)
-        workers = dict(tx.session.execute(select(User.id, User.login)).tuples().all())
-        measures = tx.session.scalars(
+        tx.changes.persons.discard(person_id)  # reading a file changes nothing a view shows
+    return read_file(store, person_id)
+
+
+def read_file(store: Store, person_id: UUID) -> PersonFile:
+    """A person's whole file, unaudited: for work that is audited as a whole (exports, reports)."""
+    with store.read() as session:
+        person = require_person(session, store, person_id)
+        workers = dict(session.execute(select(User.id, User.login)).all())
+        measures = session.scalars(
             select(Measure).where(Measure.person_id == person_id).order_by(Measure.ordered_on)
         ).all()
-        events = tx.session.scalars(
+        events = session.scalars(
             select(StatusEvent).where(StatusEvent.person_id == person_id).order_by(StatusEvent.on, StatusEvent.hlc)
         ).all()
-        members = tx.session.scalars(
+        members = session.scalars(
             select(WorkGroupMember).where(WorkGroupMember.person_id == person_id, WorkGroupMember.removed.is_(False))
         ).all()
         profile = dataclasses.replace(
@@ -373,7 +381,6 @@ def open_file(store: Store, person_id: UUID) -> PersonFile:
                 for m in members
             ],
         )
-        tx.changes.persons.discard(person_id)  # reading a file changes nothing a view shows
         return PersonFile(
             id=person.id,
             record_no=person.record_no,
@@ -407,3 +414,28 @@ def open_file(store: Store, person_id: UUID) -> PersonFile:
             ),
         )
 
+
+
+def resolve(store: Store, text: str) -> UUID:
+    """A person from what a worker has at hand: the record number, the ID number or the internal id."""
+    text = text.strip()
+    with store.read() as session:
+        try:
+            candidate = session.get(Person, UUID(text))
+        except ValueError:
+            candidate = session.scalars(select(Person).where(Person.record_no == text)).first()
+        if candidate is None and len(text) in (15, 18):
+            try:
+                number = parse_id_number(text, today=store.today()).number
+            except ValueRuleError:
+                number = text
+            candidate = session.scalars(
+                select(Person).where(Person.id_blind == store.sealer.blind_index("id", number))
+            ).first()
+        if candidate is None or candidate.office_code != store.office_code:
+            raise NotFound(PERSON_NOT_FOUND())
+        return candidate.id
+
+
+def current_status(tx: Tx, person_id: UUID) -> PersonStatus:
+    return require_person(tx.session, tx.store, person_id).status

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from app.crypto.kdf import KdfParams
 from app.errors import NotFound, Refused
 from app.store.store import Changes, Store
 from app.store.unlock import check_login, check_password
@@ -38,7 +39,9 @@ def require_role(store: Store, *roles: Role, message: Text = ADMIN_ONLY) -> None
         raise Refused(message())
 
 
-def add(store: Store, login: str, role: Role, password: str, display_name: str = "") -> Changes:
+def add(
+    store: Store, login: str, role: Role, password: str, display_name: str = "", *, kdf: KdfParams | None = None
+) -> Changes:
     require_role(store, Role.ADMIN)
     check_login(login)
     check_password(password)
@@ -58,7 +61,7 @@ def add(store: Store, login: str, role: Role, password: str, display_name: str =
         )
         tx.audit("user.add", entity="app_user", entity_id=user_id, details={"role": role.value})
         # The key file is written last, inside the transaction: if it fails, the user row rolls back.
-        store.keyring.set_password(store.master, login, str(user_id), password)
+        store.keyring.set_password(store.master, login, str(user_id), password, kdf)
     tx.changes.created.append(user_id)
     return tx.changes
 

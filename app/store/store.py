@@ -16,17 +16,19 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.audit import GENESIS, entry_digest, new_entry
 from app.clock import HybridClock
 from app.crypto.keyring import Keyring
 from app.crypto.sealer import Sealer, TamperedError
-from app.errors import TAMPERED, Tampering
+from app.errors import TAMPERED, Tampering, UserError
 from app.paths import DataDir
 from app.search import SearchIndex
 from models import AuditEntry, OutboxChange, Setting
 from models.enums import Role
+from models.text import Text
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,26 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.persons or self.entities)
+
+
+DISK_FULL = Text(
+    "磁盘空间已满，这次的内容没有保存，已有数据完好。请清理磁盘（或联系信息技术人员）后再保存一次。",
+    "The disk is full, so this was not saved; the data already stored is intact. Free some disk space (or ask "
+    "IT staff) and save again.",
+)
+STORAGE_FAILED = Text(
+    "数据库暂时无法写入（{reason}），这次的内容没有保存，已有数据完好。请稍后重试；如反复出现，请联系信息技术人员。",
+    "The database could not be written ({reason}), so this was not saved; the data already stored is intact. "
+    "Try again; if it keeps happening, contact IT staff.",
+)
+
+
+def storage_error(exc: OperationalError) -> UserError:
+    """SQLite's own failures, said in words: the transaction was rolled back, nothing half-written."""
+    text = str(exc.orig).lower()
+    if "full" in text or "disk i/o" in text:
+        return UserError(DISK_FULL())
+    return UserError(STORAGE_FAILED(reason=type(exc.orig).__name__ + (": locked" if "locked" in text else "")))
 
 
 def utcnow() -> datetime:
@@ -123,6 +145,19 @@ class Tx:
         if person_id:
             self.changes.persons.add(person_id)
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Part of the transaction that can fail alone (one row of an import) and leave no trace:
+        its rows, its outbox and audit numbers and its after-commit actions are all taken back."""
+        saved = (self._outbox_seq, self._audit_seq, self._audit_digest, len(self._after_commit))
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            self._outbox_seq, self._audit_seq, self._audit_digest, hooks = saved
+            del self._after_commit[hooks:]
+            raise
+
     def after_commit(self, action: Callable[[], None]) -> None:
         self._after_commit.append(action)
 
@@ -179,12 +214,14 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Tx]:
         engine = self.engine.execution_options(sqlite_immediate=True)
-        with Session(engine, expire_on_commit=False) as session:
-            with session.begin():
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
                 tx = Tx(self, session)
                 yield tx
                 tx.finish()
-            tx.run_after_commit()
+        except OperationalError as exc:
+            raise storage_error(exc) from None
+        tx.run_after_commit()
         if tx.changes:
             for listener in list(self.listeners):
                 listener(tx.changes)

@@ -1,0 +1,390 @@
+"""The command line: ``rehabdesk`` (or ``python -m app``).
+
+Every command takes ``--data-dir``, ``--user`` and the password from REHABDESK_PASSWORD or a prompt.
+Expected failures print one sentence on stderr in the user's language and exit non-zero; nothing
+prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.errors import UserError
+from app.logs import describe_unexpected, log, setup_file_logging
+from app.paths import DataDir, default_data_dir
+from app.services import codec
+from app.store.store import Store
+from models.enums import Role
+from models.text import Text, current_language
+
+PASSWORD_ENV = "REHABDESK_PASSWORD"
+USER_ENV = "REHABDESK_USER"
+RECOVERY_ENV = "REHABDESK_RECOVERY_KEY"
+
+NEED_USER = Text(
+    "请用 --user 指定用户名（或设置环境变量 REHABDESK_USER）。",
+    "Name the user with --user (or set REHABDESK_USER).",
+)
+NEED_PASSWORD = Text(
+    "需要密码：请设置环境变量 {env}，或在终端中运行以便输入。",
+    "A password is needed: set {env}, or run the command in a terminal to type it.",
+)
+PASSWORDS_DIFFER = Text("两次输入的密码不一致，未做任何更改。", "The two passwords differ; nothing was changed.")
+UNEXPECTED = Text(
+    "发生了意外错误，操作未完成，数据未被改动。错误已记入日志（不含个人信息），请联系信息技术人员。",
+    "An unexpected error stopped the operation; no data was changed. It was logged (without personal data); "
+    "please contact IT staff.",
+)
+INTERRUPTED = Text("已取消。", "Cancelled.")
+RECOVERY_SHOWN_ONCE = Text(
+    "恢复密钥（只显示这一次，请抄写或打印后存放在办公室保险柜中；忘记所有密码时凭它重设密码）：",
+    "Recovery key (shown only this once: write it down or print it and keep it in the office safe; it resets "
+    "passwords when all are forgotten):",
+)
+INIT_DONE = Text("已建立办公室 {code} {name}，管理员 {admin}。", "Set up office {code} {name} with administrator {admin}.")
+DEMO_DONE = Text(
+    "演示办公室已建立：{persons} 名人员，{facts} 条记录。登录用户见 README。",
+    "The demo office is ready: {persons} persons, {facts} records. The README lists the demo users.",
+)
+IMPORT_DRY = Text(
+    "试导入：共 {rows} 行，{good} 行可导入，{bad} 行有问题。未写入任何数据。",
+    "Dry run: {rows} rows, {good} can be imported, {bad} have problems. Nothing was written.",
+)
+IMPORT_REFUSED = Text(
+    "文件中有 {bad} 行有问题，未导入任何数据。请修改后重试，或加 --good-rows-only 只导入无问题的行。",
+    "{bad} rows have problems, so nothing was imported. Fix them and try again, or add --good-rows-only to "
+    "import only the good rows.",
+)
+IMPORT_DONE = Text("已导入 {good} 行，跳过 {bad} 行。", "Imported {good} rows, skipped {bad}.")
+EXPORT_DONE = Text(
+    "已导出 {rows} 行到 {path}。注意：该文件含未加密的个人信息，请妥善保管，用后删除。此次导出已记入审计日志。",
+    "Exported {rows} rows to {path}. This file holds unencrypted personal data: keep it safe and delete it "
+    "after use. The export was audited.",
+)
+AUDIT_OK = Text("审计链完整：共 {entries} 条记录，校验通过。", "The audit chain is intact: {entries} entries verified.")
+AUDIT_BROKEN = Text(
+    "审计链在第 {seq} 条记录处断裂：该记录或其前一条已被改动或删除。请联系信息技术人员，从备份恢复。",
+    "The audit chain is broken at entry {seq}: it or the entry before it was altered or removed. Contact IT "
+    "staff and restore from a backup.",
+)
+PASSWORD_CHANGED = Text("已为 {login} 设置新密码。", "The password of {login} was changed.")
+USER_ADDED = Text("已添加用户 {login}（{role}）。", "Added user {login} ({role}).")
+USER_DEACTIVATED = Text("已停用用户 {login}。", "Deactivated user {login}.")
+
+
+def say(text: Text, **params: Any) -> None:
+    print(text.render(**params))
+
+
+def dump_json(value: Any) -> None:
+    json.dump(codec.to_json(value), sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# ---- unlocking ------------------------------------------------------------------------------------------
+def read_password(prompt_zh: str, prompt_en: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UserError(NEED_PASSWORD(env=PASSWORD_ENV))
+    prompt = prompt_en if current_language() == "en" else prompt_zh
+    first = getpass.getpass(prompt + ": ")
+    if confirm and getpass.getpass(("Again" if current_language() == "en" else "再输入一次") + ": ") != first:
+        raise UserError(PASSWORDS_DIFFER())
+    return first
+
+
+def unlock(args: argparse.Namespace) -> Store:
+    from app.store.unlock import open_store
+
+    login = args.user or os.environ.get(USER_ENV)
+    if not login:
+        raise UserError(NEED_USER())
+    return open_store(args.data_dir, login, read_password("密码", "Password"))
+
+
+def with_store(action: Callable[[Store, argparse.Namespace], int | None]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        store = unlock(args)
+        try:
+            return action(store, args) or 0
+        finally:
+            store.close()
+
+    return run
+
+
+# ---- commands -------------------------------------------------------------------------------------------
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.crypto.suites import Suite
+    from app.store.unlock import init_store
+
+    password = read_password("管理员密码", "Administrator password", confirm=True)
+    store, recovery = init_store(
+        args.data_dir,
+        office_code=args.office,
+        office_name=args.office_name,
+        admin_login=args.admin,
+        admin_password=password,
+        suite=Suite.from_name(args.suite),
+    )
+    store.close()
+    say(INIT_DONE, code=args.office, name=args.office_name, admin=args.admin)
+    say(RECOVERY_SHOWN_ONCE)
+    print(recovery)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo.load import create_demo_office
+
+    summary = create_demo_office(args.data_dir, persons=args.persons, seed=args.seed)
+    say(DEMO_DONE, persons=summary.persons, facts=summary.facts)
+    return 0
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    from app.services.imports import import_ledger
+
+    report = import_ledger(store, args.kind, args.file, dry_run=args.dry_run, good_rows_only=args.good_rows_only)
+    if args.json:
+        dump_json(report.as_json())
+    else:
+        for problem in report.problems:
+            print(problem.render(), file=sys.stderr)
+    bad = report.bad_rows
+    if args.dry_run:
+        say(IMPORT_DRY, rows=report.rows, good=report.rows - bad, bad=bad)
+        return 1 if bad else 0
+    if not report.imported and bad:
+        print(IMPORT_REFUSED.render(bad=bad), file=sys.stderr)
+        return 1
+    say(IMPORT_DONE, good=report.imported, bad=bad)
+    return 0
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from app.services.exports import export_ledger
+
+    rows = export_ledger(store, args.kind, args.out)
+    print(EXPORT_DONE.render(rows=rows, path=args.out), file=sys.stderr)
+    return 0
+
+
+def cmd_person_list(store: Store, args: argparse.Namespace) -> int:
+    from app.services import persons
+
+    rows = persons.search(store, args.search) if args.search else persons.summaries(store)
+    if args.json:
+        dump_json(rows)
+        return 0
+    lang = current_language()
+    for r in rows:
+        print(f"{r.record_no}\t{r.name}\t{r.gender.label.render(lang)}\t{r.id_number}\t{r.status.label.render(lang)}")
+    return 0
+
+
+def cmd_person_show(store: Store, args: argparse.Namespace) -> int:
+    from app.services import facts, persons
+
+    person_id = persons.resolve(store, args.person)
+    file = persons.open_file(store, person_id)
+    history = facts.history(store, person_id)
+    payload = {
+        "file": file,
+        "facts": [
+            {
+                "kind": h.current.kind,
+                "fact_id": h.current.fact_id,
+                "current": h.current,
+                "earlier": list(h.earlier),
+                "voided": h.voided,
+            }
+            for h in history
+        ],
+    }
+    if args.json:
+        dump_json(payload)
+        return 0
+    lang = current_language()
+    print(f"{file.record_no}  {file.profile.name}  {file.status.label.render(lang)}")
+    for h in history:
+        mark = " (作废)" if h.voided else ""
+        print(f"  {h.current.occurred_on}  {h.current.kind.label.render(lang)}  v{h.current.version}{mark}")
+    return 0
+
+
+def cmd_users_add(store: Store, args: argparse.Namespace) -> int:
+    from app.services import users
+
+    password = read_password(f"{args.login} 的密码", f"Password for {args.login}", confirm=True)
+    role = Role(args.role)
+    users.add(store, args.login, role, password, args.display_name or "")
+    say(USER_ADDED, login=args.login, role=role.label.render())
+    return 0
+
+
+def cmd_users_list(store: Store, args: argparse.Namespace) -> int:
+    from app.services import users
+
+    rows = users.list_users(store)
+    if args.json:
+        dump_json(rows)
+    else:
+        for u in rows:
+            print(f"{u.login}\t{u.role.label.render()}\t{'' if u.active else '×'}")
+    return 0
+
+
+def cmd_users_passwd(store: Store, args: argparse.Namespace) -> int:
+    from app.services import users
+
+    login = args.login or (store.actor.login if store.actor else "")
+    new = _new_password(login)
+    users.set_password(store, login, new)
+    say(PASSWORD_CHANGED, login=login)
+    return 0
+
+
+def _new_password(login: str) -> str:
+    value = os.environ.get("REHABDESK_NEW_PASSWORD")
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UserError(NEED_PASSWORD(env="REHABDESK_NEW_PASSWORD"))
+    return read_password(f"{login} 的新密码", f"New password for {login}", confirm=True)
+
+
+def cmd_users_reset(args: argparse.Namespace) -> int:
+    from app.store.unlock import reset_password_with_recovery
+
+    recovery = os.environ.get(RECOVERY_ENV)
+    if not recovery:
+        if not sys.stdin.isatty():
+            raise UserError(NEED_PASSWORD(env=RECOVERY_ENV))
+        recovery = getpass.getpass("恢复密钥 / recovery key: ")
+    reset_password_with_recovery(args.data_dir, recovery, args.login, _new_password(args.login))
+    say(PASSWORD_CHANGED, login=args.login)
+    return 0
+
+
+def cmd_users_deactivate(store: Store, args: argparse.Namespace) -> int:
+    from app.services import users
+
+    users.deactivate(store, args.login)
+    say(USER_DEACTIVATED, login=args.login)
+    return 0
+
+
+def cmd_audit_verify(store: Store, args: argparse.Namespace) -> int:
+    from app.services.audit_log import verify
+
+    check = verify(store)
+    if check.ok:
+        say(AUDIT_OK, entries=check.entries)
+        return 0
+    print(AUDIT_BROKEN.render(seq=check.broken_at), file=sys.stderr)
+    return 1
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from app.selftest import run_selftest
+
+    return run_selftest(print)
+
+
+# ---- parser ---------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=None, help="data directory (default: the platform's)")
+    common.add_argument("--user", default=None, help="user name (or REHABDESK_USER)")
+    common.add_argument("--json", action="store_true", help="print data as JSON")
+
+    parser = argparse.ArgumentParser(prog="rehabdesk", description="社区戒毒康复工作台 RehabDesk", parents=[common])
+    parser.add_argument("--version", action="version", version=f"RehabDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help_: str, parent: Any = sub) -> Any:
+        p = parent.add_parser(name, help=help_, parents=[common])
+        p.set_defaults(run=run)
+        return p
+
+    p = command("init", cmd_init, "set up a new office")
+    p.add_argument("--office", required=True, help="9-digit office code, e.g. 640104001")
+    p.add_argument("--office-name", required=True)
+    p.add_argument("--admin", required=True, help="the administrator's user name")
+    p.add_argument("--suite", choices=["aes", "sm4"], default="aes", help="cipher suite (default aes)")
+
+    p = command("demo", cmd_demo, "set up a demo office with synthetic data")
+    p.add_argument("--persons", type=int, default=120)
+    p.add_argument("--seed", type=int, default=1)
+
+    p = command("import", with_store(cmd_import), "import a CSV or XLSX ledger")
+    p.add_argument("kind", choices=["persons", "visits", "tests", "assistance"])
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--good-rows-only", action="store_true", help="import the good rows even if some are bad")
+
+    p = command("export", with_store(cmd_export), "export to CSV or XLSX (plaintext, audited)")
+    p.add_argument("kind", choices=["persons", "visits", "tests", "assistance"])
+    p.add_argument("--out", type=Path, required=True)
+
+    person = sub.add_parser("person", help="people").add_subparsers(dest="action", required=True)
+    p = command("list", with_store(cmd_person_list), "list or search people", person)
+    p.add_argument("--search", default="")
+    p = command("show", with_store(cmd_person_show), "a person's file (audited)", person)
+    p.add_argument("person", help="record number, ID number or id")
+
+    users = sub.add_parser("users", help="users").add_subparsers(dest="action", required=True)
+    p = command("add", with_store(cmd_users_add), "add a user (admin)", users)
+    p.add_argument("login")
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.WORKER.value)
+    p.add_argument("--display-name", default="")
+    command("list", with_store(cmd_users_list), "list users", users)
+    p = command("passwd", with_store(cmd_users_passwd), "change a password (REHABDESK_NEW_PASSWORD)", users)
+    p.add_argument("login", nargs="?")
+    p = command("reset", cmd_users_reset, "reset a password with the recovery key", users)
+    p.add_argument("login")
+    p = command("deactivate", with_store(cmd_users_deactivate), "deactivate a user (admin)", users)
+    p.add_argument("login")
+
+    audit = sub.add_parser("audit", help="the audit chain").add_subparsers(dest="action", required=True)
+    command("verify", with_store(cmd_audit_verify), "verify the audit hash chain", audit)
+
+    command("selftest", cmd_selftest, "check keys, ciphers, the store and migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    args.data_dir = args.data_dir or default_data_dir()
+    data_dir = DataDir(args.data_dir)
+    if data_dir.exists():
+        setup_file_logging(data_dir.logs)
+    try:
+        return int(args.run(args))
+    except UserError as exc:
+        log.info("command %s refused: %s", args.command, type(exc).__name__)
+        print(exc.render(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(INTERRUPTED.render(), file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: a bug must not print personal data
+        log.error("command %s failed: %s", args.command, describe_unexpected(exc))
+        print(UNEXPECTED.render(), file=sys.stderr)
+        return 70
+
