@@ -160,7 +160,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         dump_json(report.as_json())
     else:
         for problem in report.problems:
-            print(problem.render(), file=sys.stderr)
+            print(problem.describe().render(), file=sys.stderr)
     bad = report.bad_rows
     if args.dry_run:
         say(IMPORT_DRY, rows=report.rows, good=report.rows - bad, bad=bad)
@@ -304,10 +304,12 @@ def cmd_selftest(args: argparse.Namespace) -> int:
 
 # ---- parser ---------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
+    # The common options may stand before or after the command; SUPPRESS keeps a subcommand's parser from
+    # overwriting a value given before the command with its own default.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=None, help="data directory (default: the platform's)")
-    common.add_argument("--user", default=None, help="user name (or REHABDESK_USER)")
-    common.add_argument("--json", action="store_true", help="print data as JSON")
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="data directory")
+    common.add_argument("--user", default=argparse.SUPPRESS, help="user name (or REHABDESK_USER)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print data as JSON")
 
     parser = argparse.ArgumentParser(prog="rehabdesk", description="社区戒毒康复工作台 RehabDesk", parents=[common])
     parser.add_argument("--version", action="version", version=f"RehabDesk {__version__}")
@@ -370,7 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
-    args.data_dir = args.data_dir or default_data_dir()
+    # Shared options are SUPPRESSed (see build_parser), so absent ones are filled in here.
+    args.data_dir = getattr(args, "data_dir", None) or default_data_dir()
+    args.user = getattr(args, "user", None)
+    args.json = getattr(args, "json", False)
     data_dir = DataDir(args.data_dir)
     if data_dir.exists():
         setup_file_logging(data_dir.logs)

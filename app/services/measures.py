@@ -9,7 +9,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from uuid import UUID
 
+from sqlalchemy import select
+
 from app.errors import NotFound, Refused
+from app.rules import lifecycle
+from app.rules.facts import StatusEvent as RuleStatusEvent
 from app.services.inputs import MeasureInput, StatusChangeInput
 from app.services.people_access import require_person
 from app.store.store import Changes, Store, Tx
@@ -22,8 +26,12 @@ from models.values import ValueRuleError, check_not_future, require
 
 MEASURE_NOT_FOUND = Text("找不到该措施记录。", "This measure was not found.")
 REPORT_BEFORE_ORDER = Text("报到日期不能早于决定日期。", "The report date cannot be before the order date.")
-END_BEFORE_REPORT = Text("措施结束日期不能早于报到日期。", "The measure cannot end before the person reported.")
-ALREADY_REPORTED = Text("该措施已登记报到日期（{on}）。", "The report for this measure is already recorded ({on}).")
+END_BEFORE_REPORT = Text(
+    "措施结束日期不能早于报到日期。", "The measure cannot end before the person reported."
+)
+ALREADY_REPORTED = Text(
+    "该措施已登记报到日期（{on}）。", "The report for this measure is already recorded ({on})."
+)
 
 # What status a measure puts a person in once they report.
 STATUS_UNDER = {
@@ -79,7 +87,7 @@ def add(tx: Tx, data: MeasureInput) -> UUID:
     tx.outbox("measure", measure_id, "insert", [c.name for c in Measure.__table__.columns], hlc)
     tx.audit("measure.order", entity="measure", entity_id=measure_id, person_id=person.id)
     if data.reported_on is not None:
-        _set_status(tx, person, STATUS_UNDER[data.kind], data.reported_on, "报到 / reported")
+        _set_status(tx, person, STATUS_UNDER[data.kind], data.reported_on, "报到 / reported", data.kind)
     return measure_id
 
 
@@ -99,7 +107,7 @@ def record_report(store: Store, measure_id: UUID, reported_on: date) -> Changes:
         tx.outbox("measure", measure.id, "update", ["reported_on", "ends_on"], measure.hlc)
         tx.audit("measure.report", entity="measure", entity_id=measure.id, person_id=measure.person_id)
         person = require_person(tx.session, store, measure.person_id)
-        _set_status(tx, person, STATUS_UNDER[measure.kind], reported_on, "报到 / reported")
+        _set_status(tx, person, STATUS_UNDER[measure.kind], reported_on, "报到 / reported", measure.kind)
     return tx.changes
 
 
@@ -119,10 +127,41 @@ def add_status_change(tx: Tx, data: StatusChangeInput) -> None:
     _set_status(tx, person, data.to_status, data.on, reason)
 
 
-def _set_status(tx: Tx, person: Person, to_status: PersonStatus, on: date, reason: str) -> None:
-    from app.rules.lifecycle import check_transition
-
-    check_transition(person.status, to_status)
+def _set_status(
+    tx: Tx,
+    person: Person,
+    to_status: PersonStatus,
+    on: date,
+    reason: str,
+    measure_kind: MeasureKind | None = None,
+) -> None:
+    """Append a status event if the lifecycle allows the change (app.rules.lifecycle decides)."""
+    history = [
+        RuleStatusEvent(
+            id=e.id, on=e.on, from_status=e.from_status or PersonStatus.NOT_REPORTED, to_status=e.to_status
+        )
+        for e in tx.session.scalars(select(StatusEvent).where(StatusEvent.person_id == person.id))
+    ]
+    if measure_kind is None:
+        measure_kind = tx.session.scalars(
+            select(Measure.kind)
+            .where(Measure.person_id == person.id)
+            .order_by(Measure.ordered_on.desc())
+            .limit(1)
+        ).first()
+    try:
+        lifecycle.transition(
+            person.status,
+            to_status,
+            on=on,
+            reason=reason,
+            by=tx.store.actor_id or lifecycle.NOBODY,
+            history=history,
+            measure_kind=measure_kind,
+            today=tx.store.today(),
+        )
+    except lifecycle.TransitionError as exc:
+        raise Refused(exc.message) from None
     event_id = new_id()
     hlc = tx.hlc()
     tx.session.add(
@@ -165,4 +204,3 @@ def _check_dates(ordered_on: date, reported_on: date | None, ends_on: date | Non
                 raise ValueRuleError(END_BEFORE_REPORT(), "ends_on")
     except ValueRuleError as exc:
         raise Refused(exc.message) from None
-
