@@ -7,9 +7,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := .demo
 
-.PHONY: demo test lint setup clean-demo
+# Debian packages Qt needs to draw offscreen, and CJK fonts so Chinese renders as glyphs, not boxes.
+SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk
 
-setup: $(STAMP)
+.PHONY: demo test lint setup system clean-demo
+
+setup: system $(STAMP)
+
+# On Debian/Ubuntu as root, install what is missing; elsewhere just say what to install.
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "Install these packages first:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
 
 # Reinstall whenever the declared dependencies or the pinned versions change.
 $(STAMP): pyproject.toml constraints.txt
@@ -18,11 +29,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: system $(STAMP)
 	@test -f $(DEMO)/keyring.json || $(BIN)/rehabdesk demo --data-dir $(DEMO)
 	$(BIN)/rehabdesk --data-dir $(DEMO) start
 
-test: $(STAMP)
+test: system $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(STAMP)
