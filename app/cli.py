@@ -22,6 +22,7 @@ from app.logs import describe_unexpected, log, setup_file_logging
 from app.paths import DataDir, default_data_dir
 from app.services import codec
 from app.store.store import Store
+from app.store.unlock import PASSWORDS_DIFFER
 from models.enums import Role
 from models.text import Text, current_language
 
@@ -37,7 +38,6 @@ NEED_PASSWORD = Text(
     "需要密码：请设置环境变量 {env}，或在终端中运行以便输入。",
     "A password is needed: set {env}, or run the command in a terminal to type it.",
 )
-PASSWORDS_DIFFER = Text("两次输入的密码不一致，未做任何更改。", "The two passwords differ; nothing was changed.")
 UNEXPECTED = Text(
     "发生了意外错误，操作未完成，数据未被改动。错误已记入日志（不含个人信息），请联系信息技术人员。",
     "An unexpected error stopped the operation; no data was changed. It was logged (without personal data); "
@@ -49,7 +49,9 @@ RECOVERY_SHOWN_ONCE = Text(
     "Recovery key (shown only this once: write it down or print it and keep it in the office safe; it resets "
     "passwords when all are forgotten):",
 )
-INIT_DONE = Text("已建立办公室 {code} {name}，管理员 {admin}。", "Set up office {code} {name} with administrator {admin}.")
+INIT_DONE = Text(
+    "已建立办公室 {code} {name}，管理员 {admin}。", "Set up office {code} {name} with administrator {admin}."
+)
 DEMO_DONE = Text(
     "演示办公室已建立：{persons} 名人员，{facts} 条记录。登录用户见 README。",
     "The demo office is ready: {persons} persons, {facts} records. The README lists the demo users.",
@@ -69,7 +71,9 @@ EXPORT_DONE = Text(
     "Exported {rows} rows to {path}. This file holds unencrypted personal data: keep it safe and delete it "
     "after use. The export was audited.",
 )
-AUDIT_OK = Text("审计链完整：共 {entries} 条记录，校验通过。", "The audit chain is intact: {entries} entries verified.")
+AUDIT_OK = Text(
+    "审计链完整：共 {entries} 条记录，校验通过。", "The audit chain is intact: {entries} entries verified."
+)
 AUDIT_BROKEN = Text(
     "审计链在第 {seq} 条记录处断裂：该记录或其前一条已被改动或删除。请联系信息技术人员，从备份恢复。",
     "The audit chain is broken at entry {seq}: it or the entry before it was altered or removed. Contact IT "
@@ -112,7 +116,9 @@ def unlock(args: argparse.Namespace) -> Store:
     return open_store(args.data_dir, login, read_password("密码", "Password"))
 
 
-def with_store(action: Callable[[Store, argparse.Namespace], int | None]) -> Callable[[argparse.Namespace], int]:
+def with_store(
+    action: Callable[[Store, argparse.Namespace], int | None],
+) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         store = unlock(args)
         try:
@@ -155,7 +161,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     from app.services.imports import import_ledger
 
-    report = import_ledger(store, args.kind, args.file, dry_run=args.dry_run, good_rows_only=args.good_rows_only)
+    report = import_ledger(
+        store, args.kind, args.file, dry_run=args.dry_run, good_rows_only=args.good_rows_only
+    )
     if args.json:
         dump_json(report.as_json())
     else:
@@ -189,7 +197,9 @@ def cmd_person_list(store: Store, args: argparse.Namespace) -> int:
         return 0
     lang = current_language()
     for r in rows:
-        print(f"{r.record_no}\t{r.name}\t{r.gender.label.render(lang)}\t{r.id_number}\t{r.status.label.render(lang)}")
+        print(
+            f"{r.record_no}\t{r.name}\t{r.gender.label.render(lang)}\t{r.id_number}\t{r.status.label.render(lang)}"
+        )
     return 0
 
 
@@ -296,6 +306,13 @@ def cmd_audit_verify(store: Store, args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_start(args: argparse.Namespace) -> int:
+    # The GUI is optional in a build (a headless tool has none), so the core finds it at run time.
+    import importlib
+
+    return int(importlib.import_module("ui.app").run(args.data_dir, crash_dialog=not args.no_crash_dialog))
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     from app.selftest import run_selftest
 
@@ -311,7 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--user", default=argparse.SUPPRESS, help="user name (or REHABDESK_USER)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print data as JSON")
 
-    parser = argparse.ArgumentParser(prog="rehabdesk", description="社区戒毒康复工作台 RehabDesk", parents=[common])
+    parser = argparse.ArgumentParser(
+        prog="rehabdesk", description="社区戒毒康复工作台 RehabDesk", parents=[common]
+    )
     parser.add_argument("--version", action="version", version=f"RehabDesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -362,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit chain").add_subparsers(dest="action", required=True)
     command("verify", with_store(cmd_audit_verify), "verify the audit hash chain", audit)
 
+    p = command("start", cmd_start, "start the desktop app")
+    p.add_argument("--no-crash-dialog", action="store_true", help="log unexpected errors without a dialog")
+
     command("selftest", cmd_selftest, "check keys, ciphers, the store and migrations")
     return parser
 
@@ -392,4 +414,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("command %s failed: %s", args.command, describe_unexpected(exc))
         print(UNEXPECTED.render(), file=sys.stderr)
         return 70
-

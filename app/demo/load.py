@@ -56,7 +56,9 @@ def create_demo_office(
         actors: dict[str, Actor] = {}
         for member in staff:
             if member.role is not Role.ADMIN:
-                changes = users.add(store, member.login, member.role, member.password, member.display_name, kdf=kdf)
+                changes = users.add(
+                    store, member.login, member.role, member.password, member.display_name, kdf=kdf
+                )
                 actors[member.login] = Actor(changes.created[0], member.login, member.role, store.office_code)
         people_done = facts_done = 0
         chunk: list[Any] = []
@@ -85,7 +87,14 @@ def _load_chunk(store: Store, chunk: list[Any], actors: dict[str, Actor]) -> int
             store.actor = worker  # each person's records are written by their own worker
             person_id = persons.add(tx, dataclasses.replace(demo.person, assigned_worker_id=worker.user_id))
             _load_lifecycle(tx, person_id, demo.measures, demo.status_changes)
-            for group in (demo.agreements, demo.visits, demo.tests, demo.assistance, demo.leaves, demo.violations):
+            for group in (
+                demo.agreements,
+                demo.visits,
+                demo.tests,
+                demo.assistance,
+                demo.leaves,
+                demo.violations,
+            ):
                 for fact in group:
                     facts.add(tx, dataclasses.replace(fact, person_id=person_id))
                     count += 1

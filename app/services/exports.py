@@ -63,8 +63,11 @@ def _records(store: Store, kind: LedgerKind) -> list[dict[str, Any]]:
             if file.measures:
                 m = file.measures[-1]
                 record.update(
-                    measure_kind=m.kind, ordered_on=m.ordered_on, reported_on=m.reported_on,
-                    ordered_by=m.ordered_by, document_no=m.document_no,
+                    measure_kind=m.kind,
+                    ordered_on=m.ordered_on,
+                    reported_on=m.reported_on,
+                    ordered_by=m.ordered_by,
+                    document_no=m.document_no,
                 )
             records.append(record)
         return records

@@ -68,12 +68,12 @@ SPECS: dict[type, FactSpec] = {
 }
 SPEC_BY_KIND: dict[FactKind, FactSpec] = {spec.kind: spec for spec in SPECS.values()}
 
-LEAVE_ENDS_BEFORE_START = Text(
-    "请假结束日期不能早于开始日期。", "The leave cannot end before it starts."
-)
+LEAVE_ENDS_BEFORE_START = Text("请假结束日期不能早于开始日期。", "The leave cannot end before it starts.")
 RETURN_BEFORE_START = Text("销假日期不能早于请假开始日期。", "The return cannot be before the leave starts.")
 NEGATIVE_AMOUNT = Text("金额不能为负数。", "The amount cannot be negative.")
-FACT_NOT_FOUND = Text("找不到这条记录，它可能已被删除或尚未同步。", "This record was not found; it may not have synced yet.")
+FACT_NOT_FOUND = Text(
+    "找不到这条记录，它可能已被删除或尚未同步。", "This record was not found; it may not have synced yet."
+)
 FROZEN = Text(
     "这条记录已经审核签字，不能再更正或作废。如确有错误，请联系审核人员。",
     "This record has been signed off and can no longer be corrected or voided. Ask a supervisor if it is "
@@ -141,10 +141,20 @@ def correct(store: Store, fact_id: UUID, data: FactInput, reason: str) -> Change
             raise Refused(WRONG_KIND())
         validate(spec, data, store.today())
         _insert(
-            tx, spec, data, new_id(), fact_id, latest.version + 1, VersionKind.CORRECTION,
-            latest.id, reason, latest.office_code,
+            tx,
+            spec,
+            data,
+            new_id(),
+            fact_id,
+            latest.version + 1,
+            VersionKind.CORRECTION,
+            latest.id,
+            reason,
+            latest.office_code,
         )
-        tx.audit(f"{spec.kind.value}.correct", entity=spec.kind.value, entity_id=fact_id, person_id=data.person_id)
+        tx.audit(
+            f"{spec.kind.value}.correct", entity=spec.kind.value, entity_id=fact_id, person_id=data.person_id
+        )
     return tx.changes
 
 
@@ -155,8 +165,16 @@ def void(store: Store, kind: FactKind, fact_id: UUID, reason: str) -> Changes:
         latest = _latest_for_change(tx, kind, fact_id, reason)
         data = _open_data(store, spec, latest)
         _insert(
-            tx, spec, data, new_id(), fact_id, latest.version + 1, VersionKind.VOID,
-            latest.id, reason, latest.office_code,
+            tx,
+            spec,
+            data,
+            new_id(),
+            fact_id,
+            latest.version + 1,
+            VersionKind.VOID,
+            latest.id,
+            reason,
+            latest.office_code,
         )
         tx.audit(f"{kind.value}.void", entity=kind.value, entity_id=fact_id, person_id=latest.person_id)
     return tx.changes
@@ -172,7 +190,9 @@ def validate(spec: FactSpec, data: FactInput, today: date) -> None:
             if data.returned_on is not None:
                 if data.returned_on < data.starts_on:
                     raise ValueRuleError(RETURN_BEFORE_START(), "returned_on")
-                check_not_future(data.returned_on, today=today, field="returned_on", label=field_label("returned_on"))
+                check_not_future(
+                    data.returned_on, today=today, field="returned_on", label=field_label("returned_on")
+                )
         if isinstance(data, AssistanceInput) and data.amount is not None and data.amount < 0:
             raise ValueRuleError(NEGATIVE_AMOUNT(), "amount")
         if isinstance(data, ViolationInput) and data.reported_to_police_on is not None:
@@ -279,7 +299,9 @@ def history(store: Store, person_id: UUID, kinds: tuple[FactKind, ...] | None = 
             spec = SPEC_BY_KIND[kind]
             entity = spec.entity
             rows = session.scalars(
-                select(entity).where(entity.person_id == person_id).order_by(entity.fact_id, entity.version.desc())
+                select(entity)
+                .where(entity.person_id == person_id)
+                .order_by(entity.fact_id, entity.version.desc())
             ).all()
             grouped: dict[UUID, list[FactVersionView]] = {}
             for row in rows:
@@ -305,11 +327,7 @@ def history(store: Store, person_id: UUID, kinds: tuple[FactKind, ...] | None = 
 
 def current(store: Store, person_id: UUID, kind: FactKind) -> list[Any]:
     """The current, non-void facts of one kind as input objects, oldest first (for rules and exports)."""
-    return [
-        h.current.data
-        for h in reversed(history(store, person_id, (kind,)))
-        if not h.voided
-    ]
+    return [h.current.data for h in reversed(history(store, person_id, (kind,))) if not h.voided]
 
 
 def count_versions(store: Store, kind: FactKind) -> int:

@@ -65,7 +65,9 @@ def import_ledger(
         read = read_ledger(path, kind, today=store.today())
     except LedgerError as exc:
         raise UserError(exc.message) from None
-    report = ImportReport(rows=len(read.rows) + len({p.line for p in read.problems if p.line != read.header_line}))
+    report = ImportReport(
+        rows=len(read.rows) + len({p.line for p in read.problems if p.line != read.header_line})
+    )
     report.problems = list(read.problems)
     report.dry_run = dry_run
     if read.header_line == 0 or any(p.line == read.header_line for p in read.problems):
@@ -123,5 +125,3 @@ def _person_by_id_number(tx: Tx, id_number: str) -> UUID | None:
     return tx.session.scalars(
         select(Person.id).where(Person.id_blind == blind, Person.office_code == tx.store.office_code)
     ).first()
-
-

@@ -172,7 +172,13 @@ def update_profile(store: Store, person_id: UUID, **changes: Any) -> Changes:
         person.hlc = tx.hlc()
         columns = sorted({c for f in changed for c in _columns_of(f)})
         tx.outbox("person", person_id, "update", [*columns, "updated_at"], person.hlc)
-        tx.audit("person.update", entity="person", entity_id=person_id, person_id=person_id, details={"fields": columns})
+        tx.audit(
+            "person.update",
+            entity="person",
+            entity_id=person_id,
+            person_id=person_id,
+            details={"fields": columns},
+        )
         entry = make_entry(person_id, merged.name, merged.aliases, merged.id_number)
         tx.after_commit(lambda: store.index.put(entry))
     return tx.changes
@@ -191,7 +197,9 @@ def add_work_group_member(tx: Tx, person_id: UUID, member: WorkGroupMemberInput)
             hlc=hlc,
         )
     )
-    tx.outbox("work_group_member", member_id, "insert", ["id", "person_id", "role", "name", "phone", "removed"], hlc)
+    tx.outbox(
+        "work_group_member", member_id, "insert", ["id", "person_id", "role", "name", "phone", "removed"], hlc
+    )
     return member_id
 
 
@@ -203,7 +211,9 @@ def validate(data: PersonInput, today: date) -> PersonInput:
         check_id_matches(idn, birth_date=data.birth_date, gender=data.gender)
         phone = normalise_phone(data.phone) if data.phone.strip() else ""
         if data.first_found_on is not None:
-            check_not_future(data.first_found_on, today=today, field="first_found_on", label=field_label("first_found_on"))
+            check_not_future(
+                data.first_found_on, today=today, field="first_found_on", label=field_label("first_found_on")
+            )
     except ValueRuleError as exc:
         raise Refused(exc.message) from None
     return dataclasses.replace(
@@ -250,7 +260,9 @@ def _next_record_no(tx: Tx) -> str:
     """Office code, year and a running number: the number workers write on paper forms."""
     year = tx.store.today().year
     prefix = f"{tx.store.office_code}-{year}-"
-    count = tx.session.scalar(select(func.count()).select_from(Person).where(Person.record_no.like(prefix + "%")))
+    count = tx.session.scalar(
+        select(func.count()).select_from(Person).where(Person.record_no.like(prefix + "%"))
+    )
     return f"{prefix}{(count or 0) + 1:05d}"
 
 
@@ -309,7 +321,9 @@ def summaries(store: Store, ids: list[UUID] | None = None) -> list[PersonSummary
                 record_no=person.record_no,
                 name=store.open("person", "name", pid, person.name) or "",
                 gender=Gender(store.open_json("person", "gender", pid, person.gender)),
-                birth_date=date.fromisoformat(store.open_json("person", "birth_date", pid, person.birth_date)),
+                birth_date=date.fromisoformat(
+                    store.open_json("person", "birth_date", pid, person.birth_date)
+                ),
                 id_number=store.open("person", "id_number", pid, person.id_number) or "",
                 status=person.status,
                 risk_colour=person.risk_colour,
@@ -341,7 +355,9 @@ def search(store: Store, text: str, limit: int | None = None) -> list[PersonSumm
         with store.read() as session:
             for kind in ("id", "phone"):
                 column = Person.id_blind if kind == "id" else Person.phone_blind
-                for pid in session.scalars(select(Person.id).where(column == store.sealer.blind_index(kind, compact))):
+                for pid in session.scalars(
+                    select(Person.id).where(column == store.sealer.blind_index(kind, compact))
+                ):
                     if pid not in ids:
                         ids.insert(0, pid)
     return summaries(store, ids)
@@ -365,10 +381,14 @@ def read_file(store: Store, person_id: UUID) -> PersonFile:
             select(Measure).where(Measure.person_id == person_id).order_by(Measure.ordered_on)
         ).all()
         events = session.scalars(
-            select(StatusEvent).where(StatusEvent.person_id == person_id).order_by(StatusEvent.on, StatusEvent.hlc)
+            select(StatusEvent)
+            .where(StatusEvent.person_id == person_id)
+            .order_by(StatusEvent.on, StatusEvent.hlc)
         ).all()
         members = session.scalars(
-            select(WorkGroupMember).where(WorkGroupMember.person_id == person_id, WorkGroupMember.removed.is_(False))
+            select(WorkGroupMember).where(
+                WorkGroupMember.person_id == person_id, WorkGroupMember.removed.is_(False)
+            )
         ).all()
         profile = dataclasses.replace(
             _profile(store, person),
@@ -413,7 +433,6 @@ def read_file(store: Store, person_id: UUID) -> PersonFile:
                 for e in events
             ),
         )
-
 
 
 def resolve(store: Store, text: str) -> UUID:

@@ -40,7 +40,13 @@ def require_role(store: Store, *roles: Role, message: Text = ADMIN_ONLY) -> None
 
 
 def add(
-    store: Store, login: str, role: Role, password: str, display_name: str = "", *, kdf: KdfParams | None = None
+    store: Store,
+    login: str,
+    role: Role,
+    password: str,
+    display_name: str = "",
+    *,
+    kdf: KdfParams | None = None,
 ) -> Changes:
     require_role(store, Role.ADMIN)
     check_login(login)

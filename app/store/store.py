@@ -58,6 +58,11 @@ DISK_FULL = Text(
     "The disk is full, so this was not saved; the data already stored is intact. Free some disk space (or ask "
     "IT staff) and save again.",
 )
+DISK_FAILED = Text(
+    "无法写入磁盘（磁盘可能已满或出现故障），这次的内容没有保存，已有数据完好。请检查磁盘空间后再保存一次；如反复出现，请联系信息技术人员。",
+    "The disk could not be written (it may be full or failing), so this was not saved; the data already stored "
+    "is intact. Check the free space and save again; if it keeps happening, contact IT staff.",
+)
 STORAGE_FAILED = Text(
     "数据库暂时无法写入（{reason}），这次的内容没有保存，已有数据完好。请稍后重试；如反复出现，请联系信息技术人员。",
     "The database could not be written ({reason}), so this was not saved; the data already stored is intact. "
@@ -66,11 +71,23 @@ STORAGE_FAILED = Text(
 
 
 def storage_error(exc: OperationalError) -> UserError:
-    """SQLite's own failures, said in words: the transaction was rolled back, nothing half-written."""
-    text = str(exc.orig).lower()
-    if "full" in text or "disk i/o" in text:
+    """SQLite's own failures, said in words: the transaction was rolled back, nothing half-written.
+
+    The first failure may hide behind a later one (a full disk mid-statement rolls the transaction
+    back, so the rollback to a savepoint then fails with "no such savepoint"), so the whole chain of
+    causes is read.
+    """
+    texts = []
+    error: BaseException | None = exc
+    while error is not None and len(texts) < 10:
+        texts.append(str(getattr(error, "orig", None) or error).lower())
+        error = error.__cause__ or error.__context__
+    if any("full" in t for t in texts):
         return UserError(DISK_FULL())
-    return UserError(STORAGE_FAILED(reason=type(exc.orig).__name__ + (": locked" if "locked" in text else "")))
+    if any("disk i/o" in t for t in texts):
+        return UserError(DISK_FAILED())
+    locked = any("locked" in t or "busy" in t for t in texts)
+    return UserError(STORAGE_FAILED(reason="database is locked" if locked else type(exc.orig).__name__))
 
 
 def utcnow() -> datetime:
@@ -243,4 +260,3 @@ class Store:
         self.engine.dispose()
         self.index.clear()
         self._master = b""
-

@@ -102,6 +102,9 @@ BAD_LOGIN = Text(
     "用户名只能包含字母、数字、点、下划线或连字符（1 至 64 个字符）。",
     "A user name may contain only letters, digits, dots, underscores or hyphens (1 to 64 characters).",
 )
+PASSWORDS_DIFFER = Text(
+    "两次输入的密码不一致，未做任何更改。", "The two passwords differ; nothing was changed."
+)
 MIN_PASSWORD = 8
 
 
@@ -159,13 +162,17 @@ def init_store(
         session.add(Office(code=office_code, name=office_name))
         session.flush()
         session.add(
-            User(id=admin_id, office_code=office_code, login=admin_login, role=Role.ADMIN, created_at=utcnow())
+            User(
+                id=admin_id, office_code=office_code, login=admin_login, role=Role.ADMIN, created_at=utcnow()
+            )
         )
         session.add_all(
             [
                 Setting(key="device_id", value=device_id),
                 Setting(key="office_code", value=office_code),
-                Setting(key="key_check", value=sealer.seal("setting", "value", "key_check", office_code).hex()),
+                Setting(
+                    key="key_check", value=sealer.seal("setting", "value", "key_check", office_code).hex()
+                ),
             ]
         )
     actor = Actor(admin_id, admin_login, Role.ADMIN, office_code)
@@ -238,7 +245,9 @@ def _load_keyring(data_dir: DataDir) -> Keyring:
         raise Tampering(KEY_DAMAGED()) from None
 
 
-def _open_unlocked(data_dir: DataDir, unlocked: Unlocked, login: str | None, today: Callable[[], date]) -> Store:
+def _open_unlocked(
+    data_dir: DataDir, unlocked: Unlocked, login: str | None, today: Callable[[], date]
+) -> Store:
     if not data_dir.database.exists():
         raise UserError(NO_STORE(path=str(data_dir.root)))
     engine = make_engine(data_dir.database)
@@ -299,3 +308,23 @@ def _restrict(root: Path) -> None:
     """Only the owner may read the data directory (POSIX; on Windows the profile folder is private)."""
     if os.name == "posix":
         os.chmod(root, 0o700)
+
+
+def verify_password(
+    root: Path, login: str, password: str, *, clock: Callable[[], float] | None = None
+) -> None:
+    """Check a password again (unlocking a locked screen) with the same wait after failures; opens nothing."""
+    data_dir = DataDir(root)
+    keyring = _load_keyring(data_dir)
+    lockout = Lockout(data_dir.lockout, clock) if clock else Lockout(data_dir.lockout)
+    wait = lockout.seconds_left(login)
+    if wait:
+        raise Refused(LOCKED_OUT(seconds=wait))
+    try:
+        keyring.unlock_with_password(login, password)
+    except (WrongSecret, UnknownUser):
+        wait = lockout.record_failure(login)
+        raise Refused(WRONG_PASSWORD_WAIT(seconds=wait) if wait else WRONG_PASSWORD()) from None
+    except KeyringDamaged:
+        raise Tampering(KEY_DAMAGED()) from None
+    lockout.clear(login)

@@ -1,0 +1,15 @@
+"""The local outbox as the worker sees it: how many changes wait for a server."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.store.store import Store
+from models import OutboxChange
+
+
+def pending_count(store: Store) -> int:
+    """Changes saved here that no server has confirmed yet."""
+    with store.read() as session:
+        query = select(func.count()).select_from(OutboxChange).where(OutboxChange.acked_at.is_(None))
+        return session.scalar(query) or 0
