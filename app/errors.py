@@ -12,9 +12,10 @@ from models.text import Message, Text
 class UserError(Exception):
     exit_code = 1
 
-    def __init__(self, message: Message) -> None:
+    def __init__(self, message: Message, field: str = "") -> None:
         super().__init__(message.render("en"))
         self.message = message
+        self.field = field  # the input field at fault, when there is one (forms show the message beside it)
 
     def render(self, lang: str | None = None) -> str:
         return self.message.render(lang)

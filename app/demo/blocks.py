@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from app.paths import resource_path
+
 # app/demo/blocks.py -> the project root; the lists live beside the code, not inside a package, because
 # they are data a reviewer should be able to read and extend without touching Python.
-RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+RESOURCE_DIR = resource_path("demo")
 
 
 @dataclass(frozen=True)

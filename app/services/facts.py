@@ -200,7 +200,7 @@ def validate(spec: FactSpec, data: FactInput, today: date) -> None:
                 data.reported_to_police_on, today=today, field="reported_to_police_on", label=label
             )
     except ValueRuleError as exc:
-        raise Refused(exc.message) from None
+        raise Refused(exc.message, exc.field) from None
 
 
 def _latest_for_change(tx: Tx, kind: FactKind, fact_id: UUID, reason: str) -> FactVersion:

@@ -123,7 +123,7 @@ def add_status_change(tx: Tx, data: StatusChangeInput) -> None:
         reason = require(data.reason, "reason", field_label("reason"))
         check_not_future(data.on, today=tx.store.today(), field="on", label=field_label("on"))
     except ValueRuleError as exc:
-        raise Refused(exc.message) from None
+        raise Refused(exc.message, exc.field) from None
     _set_status(tx, person, data.to_status, data.on, reason)
 
 
@@ -161,7 +161,7 @@ def _set_status(
             today=tx.store.today(),
         )
     except lifecycle.TransitionError as exc:
-        raise Refused(exc.message) from None
+        raise Refused(exc.message, exc.field) from None
     event_id = new_id()
     hlc = tx.hlc()
     tx.session.add(
@@ -203,4 +203,4 @@ def _check_dates(ordered_on: date, reported_on: date | None, ends_on: date | Non
             if ends_on is not None and ends_on < reported_on:
                 raise ValueRuleError(END_BEFORE_REPORT(), "ends_on")
     except ValueRuleError as exc:
-        raise Refused(exc.message) from None
+        raise Refused(exc.message, exc.field) from None

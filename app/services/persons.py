@@ -215,7 +215,7 @@ def validate(data: PersonInput, today: date) -> PersonInput:
                 data.first_found_on, today=today, field="first_found_on", label=field_label("first_found_on")
             )
     except ValueRuleError as exc:
-        raise Refused(exc.message) from None
+        raise Refused(exc.message, exc.field) from None
     return dataclasses.replace(
         data,
         name=name,
