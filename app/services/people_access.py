@@ -18,7 +18,10 @@ PERSON_NOT_FOUND = Text(
 
 
 def require_person(session: Session, store: Store, person_id: UUID) -> Person:
-    person = session.get(Person, person_id)
+    # No autoflush: in a batch (an import, the demo) each fact would otherwise flush the ones before it
+    # one by one instead of letting the unit of work insert them together at commit.
+    with session.no_autoflush:
+        person = session.get(Person, person_id)
     if person is None or person.office_code != store.office_code:
         raise NotFound(PERSON_NOT_FOUND())
     return person
