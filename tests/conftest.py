@@ -20,12 +20,12 @@ os.environ["REHABDESK_LANG"] = "zh_CN"
 # Never touch the machine's real data directory, whatever a test forgets to pass.
 os.environ["REHABDESK_DATA_DIR"] = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"rehabdesk-tests-{os.getpid()}")
 
-from app.crypto.kdf import FAST  # noqa: E402
-from app.services import users  # noqa: E402
-from app.store.store import Store  # noqa: E402
-from app.store.unlock import init_store, open_store  # noqa: E402
-from models.enums import Role  # noqa: E402
-from models.values import id_check_char  # noqa: E402
+from app.crypto.kdf import FAST
+from app.services import users
+from app.store.store import Store
+from app.store.unlock import init_store, open_store
+from models.enums import Role
+from models.values import id_check_char
 
 TODAY = date(2026, 6, 30)
 OFFICE = "640104001"
