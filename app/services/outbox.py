@@ -13,3 +13,13 @@ def pending_count(store: Store) -> int:
     with store.read() as session:
         query = select(func.count()).select_from(OutboxChange).where(OutboxChange.acked_at.is_(None))
         return session.scalar(query) or 0
+
+
+def pending_by_entity(store: Store) -> dict[str, int]:
+    with store.read() as session:
+        rows = session.execute(
+            select(OutboxChange.entity, func.count())
+            .where(OutboxChange.acked_at.is_(None))
+            .group_by(OutboxChange.entity)
+        ).all()
+    return {entity: count for entity, count in rows}

@@ -134,6 +134,7 @@ def add(tx: Tx, data: PersonInput) -> UUID:
         assigned_worker_id=worker_id,
     )
     tx.session.add(person)
+    tx.session.flush()  # in the identity map now, so the facts added next find it without a flush
     tx.outbox("person", person_id, "insert", [c.name for c in Person.__table__.columns], hlc)
     for member in clean.work_group:
         add_work_group_member(tx, person_id, member)
