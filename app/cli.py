@@ -204,12 +204,31 @@ def cmd_person_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_person_show(store: Store, args: argparse.Namespace) -> int:
-    from app.services import facts, persons
+    from app.services import caseload, facts, persons
 
     person_id = persons.resolve(store, args.person)
     file = persons.open_file(store, person_id)
     history = facts.history(store, person_id)
+    review = caseload.person_review(store, person_id)
+    summary = persons.summaries(store, [person_id])[0]
     payload = {
+        "risk_colour": review.risk.colour,
+        "risk_reason": review.risk.reason.render(),
+        "tasks": [_task_json(summary, task) for task in review.tasks],
+        "warnings": [
+            {
+                "rule": w.rule,
+                "rule_name": w.rule_name.render(),
+                "severity": w.severity,
+                "since": w.on,
+                "message": w.message.render(),
+            }
+            for w in review.warnings
+        ],
+        "next_due": {
+            kind: {"opens": w.opens, "due": w.due} if w else None
+            for kind, w in caseload.next_due_dates(store, person_id).items()
+        },
         "file": file,
         "facts": [
             {
@@ -226,11 +245,55 @@ def cmd_person_show(store: Store, args: argparse.Namespace) -> int:
         dump_json(payload)
         return 0
     lang = current_language()
-    print(f"{file.record_no}  {file.profile.name}  {file.status.label.render(lang)}")
+    print(
+        f"{file.record_no}  {file.profile.name}  {file.status.label.render(lang)}  {review.risk.colour.label.render(lang)}"
+    )
+    for task in review.tasks:
+        print(f"  {'!' if task.overdue else '-'} {task.due}  {task.message.render(lang)}")
+    for warning in review.warnings:
+        print(f"  ⚠ {warning.message.render(lang)}")
     for h in history:
         mark = " (作废)" if h.voided else ""
         print(f"  {h.current.occurred_on}  {h.current.kind.label.render(lang)}  v{h.current.version}{mark}")
     return 0
+
+
+def cmd_tasks(store: Store, args: argparse.Namespace) -> int:
+    from datetime import date as date_type
+
+    from app.services import caseload, persons, users
+
+    day = date_type.fromisoformat(args.date) if args.date else store.today()
+    worker_id = users.find(store, args.worker).id if args.worker else None
+    reviews = caseload.caseload(store, day, worker_id)
+    people = {p.id: p for p in persons.summaries(store, [pid for pid, r in reviews.items() if r.tasks])}
+    rows = sorted(
+        ((people[pid], task) for pid, r in reviews.items() for task in r.tasks if pid in people),
+        key=lambda pair: (not pair[1].overdue, pair[1].due, pair[0].record_no),
+    )
+    if args.json:
+        dump_json([_task_json(person, task) for person, task in rows])
+        return 0
+    for person, task in rows:
+        mark = "!" if task.overdue else " "
+        print(f"{mark} {task.due}  {person.record_no}  {person.name}  {task.message.render()}")
+    return 0
+
+
+def _task_json(person: Any, task: Any) -> dict[str, Any]:
+    return {
+        "person_id": person.id,
+        "record_no": person.record_no,
+        "name": person.name,
+        "kind": task.kind,
+        "rule": task.rule,
+        "rule_name": task.rule_name.render(),
+        "opens": task.opens,
+        "due": task.due,
+        "closes": task.closes,
+        "overdue": task.overdue,
+        "message": task.message.render(),
+    }
 
 
 def cmd_users_add(store: Store, args: argparse.Namespace) -> int:
@@ -364,6 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--search", default="")
     p = command("show", with_store(cmd_person_show), "a person's file (audited)", person)
     p.add_argument("person", help="record number, ID number or id")
+
+    p = command("tasks", with_store(cmd_tasks), "what is due and overdue")
+    p.add_argument("--date", default=None, help="the day to plan for (YYYY-MM-DD; default today)")
+    p.add_argument("--worker", default=None, help="only this worker's caseload")
 
     users = sub.add_parser("users", help="users").add_subparsers(dest="action", required=True)
     p = command("add", with_store(cmd_users_add), "add a user (admin)", users)

@@ -162,6 +162,10 @@ class FactKind(LabelledEnum):
     LEAVE = ("leave", "请假", "leave")
     VIOLATION = ("violation", "违反协议", "violation")
     AGREEMENT = ("agreement", "协议", "agreement")
+    POLICE_REPORT = ("police_report", "报告公安机关", "report to the police")
+    RISK_FLAG = ("risk_flag", "风险情形", "risk observation")
+    RISK_ASSESSMENT = ("risk_assessment", "风险评估", "risk assessment")
+    RISK_OVERRIDE = ("risk_override", "调整风险等级", "risk colour set by the worker")
 
 
 class ReviewState(LabelledEnum):
@@ -174,3 +178,18 @@ class VersionKind(LabelledEnum):
     ORIGINAL = ("original", "原始记录", "original")
     CORRECTION = ("correction", "更正", "correction")
     VOID = ("void", "作废", "void")
+
+
+class EscalationKind(LabelledEnum):
+    """What the worker must report to the police. Stored on police-report facts, so the codes never change."""
+
+    RELAPSE = ("relapse", "复吸", "relapse")
+    REFUSAL = ("refusal", "拒绝检测或报到", "refusal")
+    SERIOUS_VIOLATION = ("serious_violation", "严重违反协议", "serious violation of the agreement")
+
+
+class RiskFlagKind(LabelledEnum):
+    """Observations that push a person to the top risk colour at once (DOMAIN.md, risk grading)."""
+
+    SELF_HARM = ("self_harm", "自伤自残", "self-harm")
+    MENTAL_INSTABILITY = ("mental_instability", "精神状态不稳定", "mental instability")

@@ -18,8 +18,11 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from models.base import Base, enum_type, id_column, sealed
 from models.enums import (
     AssistanceKind,
+    EscalationKind,
     FactKind,
     ReviewState,
+    RiskColour,
+    RiskFlagKind,
     SampleType,
     TestMethod,
     VersionKind,
@@ -89,6 +92,35 @@ class Agreement(FactVersion, Base):
     valid_until: Mapped[date | None] = mapped_column(Date)
 
 
+class PoliceReport(FactVersion, Base):
+    """The worker reported a relapse, refusal or serious violation to the police (the escalation closes)."""
+
+    __tablename__ = FactKind.POLICE_REPORT.value
+    kind: Mapped[EscalationKind] = mapped_column(enum_type(EscalationKind))
+
+
+class RiskFlag(FactVersion, Base):
+    """Self-harm or mental instability observed: the person goes to the top colour at once."""
+
+    __tablename__ = FactKind.RISK_FLAG.value
+    kind: Mapped[RiskFlagKind] = mapped_column(enum_type(RiskFlagKind))
+    until: Mapped[date | None] = mapped_column(Date)
+
+
+class RiskAssessment(FactVersion, Base):
+    """The worker's assessment of the risk drivers (sealed: drug use, family, work are health data)."""
+
+    __tablename__ = FactKind.RISK_ASSESSMENT.value
+
+
+class RiskOverride(FactVersion, Base):
+    """A colour the worker set by hand, with a reason (sealed), instead of the computed one."""
+
+    __tablename__ = FactKind.RISK_OVERRIDE.value
+    colour: Mapped[RiskColour] = mapped_column(enum_type(RiskColour))
+    until: Mapped[date | None] = mapped_column(Date)
+
+
 FACT_ENTITIES: dict[FactKind, type[FactVersion]] = {
     FactKind.VISIT: Visit,
     FactKind.DRUG_TEST: DrugTest,
@@ -96,6 +128,10 @@ FACT_ENTITIES: dict[FactKind, type[FactVersion]] = {
     FactKind.LEAVE: Leave,
     FactKind.VIOLATION: Violation,
     FactKind.AGREEMENT: Agreement,
+    FactKind.POLICE_REPORT: PoliceReport,
+    FactKind.RISK_FLAG: RiskFlag,
+    FactKind.RISK_ASSESSMENT: RiskAssessment,
+    FactKind.RISK_OVERRIDE: RiskOverride,
 }
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from app.crypto.kdf import KdfParams
-from app.services import facts, measures, persons, users
-from app.services.inputs import MeasureInput, StatusChangeInput
+from app.rules.violations import escalations_for
+from app.services import caseload, facts, measures, persons, users
+from app.services.inputs import MeasureInput, PoliceReportInput, StatusChangeInput
 from app.store.store import Actor, Store, Tx
 from app.store.unlock import init_store
 from models.enums import Role
@@ -81,6 +82,7 @@ def create_demo_office(
 
 def _load_chunk(store: Store, chunk: list[Any], actors: dict[str, Actor]) -> int:
     count = 0
+    loaded: list[tuple[Any, Actor]] = []
     with store.write() as tx:
         for demo in chunk:
             worker = actors[demo.worker_login]
@@ -97,6 +99,34 @@ def _load_chunk(store: Store, chunk: list[Any], actors: dict[str, Actor]) -> int
             ):
                 for fact in group:
                     facts.add(tx, dataclasses.replace(fact, person_id=person_id))
+                    count += 1
+            loaded.append((person_id, worker))
+    return count + _report_past_escalations(store, loaded)
+
+
+def _report_past_escalations(store: Store, loaded: list[tuple[Any, Actor]]) -> int:
+    """A diligent office reported its past relapses, refusals and serious violations to the police
+    within a few days; only the last month's are still open, as they would be on a real Today page."""
+    today = store.today()
+    policy = caseload.policy_for(store)
+    known = caseload.person_facts(store, [pid for pid, _ in loaded])
+    count = 0
+    with store.write() as tx:
+        for person_id, worker in loaded:
+            store.actor = worker
+            for escalation in escalations_for(known[person_id], today, policy):
+                reported_on = escalation.occurred_on + timedelta(days=3)
+                if escalation.open and reported_on < today - timedelta(days=30):
+                    facts.add(
+                        tx,
+                        PoliceReportInput(
+                            person_id=person_id,
+                            reported_on=reported_on,
+                            kind=escalation.kind,
+                            incident_ids=[escalation.incident_id],
+                            station="派出所",
+                        ),
+                    )
                     count += 1
     return count
 

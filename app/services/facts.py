@@ -23,6 +23,10 @@ from app.services.inputs import (
     AssistanceInput,
     DrugTestInput,
     LeaveInput,
+    PoliceReportInput,
+    RiskAssessmentInput,
+    RiskFlagInput,
+    RiskOverrideInput,
     ViolationInput,
     VisitInput,
 )
@@ -35,7 +39,18 @@ from models.labels import field_label
 from models.text import Text
 from models.values import ValueRuleError, check_not_future, require
 
-FactInput = VisitInput | DrugTestInput | AssistanceInput | LeaveInput | ViolationInput | AgreementInput
+FactInput = (
+    VisitInput
+    | DrugTestInput
+    | AssistanceInput
+    | LeaveInput
+    | ViolationInput
+    | AgreementInput
+    | PoliceReportInput
+    | RiskFlagInput
+    | RiskAssessmentInput
+    | RiskOverrideInput
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,10 @@ SPECS: dict[type, FactSpec] = {
         FactSpec(FactKind.LEAVE, LeaveInput, "starts_on", ("ends_on", "returned_on")),
         FactSpec(FactKind.VIOLATION, ViolationInput, "occurred_on", ("kind", "reported_to_police_on")),
         FactSpec(FactKind.AGREEMENT, AgreementInput, "signed_on", ("measure_id", "valid_until")),
+        FactSpec(FactKind.POLICE_REPORT, PoliceReportInput, "reported_on", ("kind",)),
+        FactSpec(FactKind.RISK_FLAG, RiskFlagInput, "noted_on", ("kind", "until")),
+        FactSpec(FactKind.RISK_ASSESSMENT, RiskAssessmentInput, "assessed_on"),
+        FactSpec(FactKind.RISK_OVERRIDE, RiskOverrideInput, "set_on", ("colour", "until")),
     )
 }
 SPEC_BY_KIND: dict[FactKind, FactSpec] = {spec.kind: spec for spec in SPECS.values()}
@@ -193,6 +212,8 @@ def validate(spec: FactSpec, data: FactInput, today: date) -> None:
                 check_not_future(
                     data.returned_on, today=today, field="returned_on", label=field_label("returned_on")
                 )
+        if isinstance(data, RiskOverrideInput):
+            require(data.reason, "reason", field_label("reason"))
         if isinstance(data, AssistanceInput) and data.amount is not None and data.amount < 0:
             raise ValueRuleError(NEGATIVE_AMOUNT(), "amount")
         if isinstance(data, ViolationInput) and data.reported_to_police_on is not None:

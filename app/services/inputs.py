@@ -14,10 +14,12 @@ from models.enums import (
     AssistanceKind,
     AssistanceOutcome,
     Drug,
+    EscalationKind,
     Gender,
     MeasureKind,
     PersonStatus,
     RiskColour,
+    RiskFlagKind,
     SampleType,
     TestMethod,
     TestResult,
@@ -129,6 +131,7 @@ class ViolationInput:
     kind: ViolationKind
     description: str = ""
     reported_to_police_on: date | None = None
+    days: int = 0  # for an absence: the days away without permission
 
 
 @dataclass
@@ -138,3 +141,41 @@ class AgreementInput:
     measure_id: UUID | None = None
     valid_until: date | None = None
     terms: str = ""
+
+
+@dataclass
+class PoliceReportInput:
+    """The worker reported an escalation (relapse, refusal, serious violation) to the police."""
+
+    person_id: UUID
+    reported_on: date
+    kind: EscalationKind
+    incident_ids: list[UUID] = field(default_factory=list)  # empty: every open incident of this kind
+    station: str = ""
+    notes: str = ""
+
+
+@dataclass
+class RiskFlagInput:
+    person_id: UUID
+    noted_on: date
+    kind: RiskFlagKind
+    until: date | None = None
+    notes: str = ""
+
+
+@dataclass
+class RiskAssessmentInput:
+    person_id: UUID
+    assessed_on: date
+    drivers: dict[str, str | int] = field(default_factory=dict)  # as the policy's [risk.drivers] name them
+    notes: str = ""
+
+
+@dataclass
+class RiskOverrideInput:
+    person_id: UUID
+    set_on: date
+    colour: RiskColour
+    reason: str
+    until: date | None = None

@@ -1,0 +1,233 @@
+"""Test and visit windows: which are met, due and overdue, and when the next one falls due.
+
+Each measure year is cut into the policy's number of test windows, counted from the report date in the
+measure's own time (so a suspension stretches the window it falls in and pushes the rest back). Visit
+windows cut each visit period (months of the measure) the same way, by the risk colour in force. A window
+is met by one qualifying fact inside it, even one recorded later with its true, earlier date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from app.rules.catalogue import HAIR_WINDOW, TEST_WINDOW, VISIT_WINDOW
+from app.rules.facts import PersonFacts
+from app.rules.lifecycle import MeasureClock
+from app.rules.periods import cut, months_elapsed
+from app.rules.policy import ColourRules, Policy
+from app.rules.risk import RiskResult, assess
+from app.rules.timeline import Timeline, first_between, last_before
+from models.enums import LabelledEnum
+
+
+class ScheduleKind(LabelledEnum):
+    TEST = ("test", "检测", "test")
+    HAIR = ("hair", "毛发检测", "hair test")
+    VISIT = ("visit", "走访谈话", "visit")
+
+
+RULES = {ScheduleKind.TEST: TEST_WINDOW, ScheduleKind.HAIR: HAIR_WINDOW, ScheduleKind.VISIT: VISIT_WINDOW}
+
+
+class WindowState(LabelledEnum):
+    UPCOMING = ("upcoming", "未开始", "upcoming")
+    OPEN = ("open", "进行中", "open")
+    MET = ("met", "已完成", "met")
+    EXCUSED = ("excused", "请假免除", "excused (on leave)")
+    OVERDUE = ("overdue", "已逾期", "overdue")
+    MISSED = ("missed", "未完成", "missed")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    kind: ScheduleKind
+    measure_id: UUID
+    unit: int  # 0-based: the measure year (tests) or the visit period
+    index: int  # 0-based within the unit
+    of: int  # windows in the unit
+    opens: date  # first day
+    due: date  # last day
+    closes: date  # the last day an unmet window stays on the task list
+    met_on: date | None
+    excused: bool  # wholly inside approved leave, so not due
+
+    @property
+    def rule(self) -> str:
+        return RULES[self.kind]
+
+    @property
+    def key(self) -> str:
+        """Stable across suspensions and re-runs: the window's place in the measure, not its dates."""
+        return f"{self.rule}:{self.measure_id}:{self.unit}:{self.index}"
+
+    @property
+    def settled(self) -> bool:
+        return self.met_on is not None or self.excused
+
+    def overdue(self, today: date) -> bool:
+        return not self.settled and today > self.due
+
+    def state(self, today: date) -> WindowState:
+        if self.met_on is not None:
+            return WindowState.MET
+        if self.excused:
+            return WindowState.EXCUSED
+        if today < self.opens:
+            return WindowState.UPCOMING
+        if today <= self.due:
+            return WindowState.OPEN
+        return WindowState.OVERDUE if today <= self.closes else WindowState.MISSED
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one kind of window is laid over a measure."""
+
+    kind: ScheduleKind
+    unit_months: int
+    days: list[date]  # sorted days of the facts that meet a window
+    colour: ColourRules | None = None  # visits only
+    since: date | None = None  # visits only: windows ending before the colour took effect are not due
+
+    def parts(self, tl: Timeline, clock: MeasureClock, unit: int) -> int:
+        if self.colour is not None:
+            return self.colour.visits
+        rules = tl.policy.measures[clock.measure.kind]
+        year = unit + 1
+        return rules.tests_in_year(year) if self.kind is ScheduleKind.TEST else rules.hair_tests_in_year(year)
+
+
+def _plan(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None) -> _Plan:
+    if kind is ScheduleKind.TEST:
+        return _Plan(kind, 12, tl.window_test_days)
+    if kind is ScheduleKind.HAIR:
+        return _Plan(kind, 12, tl.hair_test_days)
+    risk = risk or assess(tl)
+    colour = tl.policy.colours[risk.colour]
+    days = tl.visit_days(colour.visit_kinds)
+    return _Plan(kind, colour.visit_period_months, days, colour, risk.since)
+
+
+def _unit_of(clock: MeasureClock, day: date, unit_months: int) -> int:
+    return max(months_elapsed(clock.start, clock.virtual(day)), 0) // unit_months
+
+
+def _windows(
+    tl: Timeline,
+    clock: MeasureClock,
+    plan: _Plan,
+    first_unit: int,
+    last_unit: int,
+    *,
+    closing_from: date | None = None,
+    opening_by: date | None = None,
+) -> Iterator[Window]:
+    """The windows of units first_unit..last_unit; only those still open on `closing_from` and opened by
+    `opening_by` when given (the caseload screen needs a handful, not the whole term)."""
+    visible = timedelta(days=tl.policy.tasks.missed_visible_days)
+    excuse = tl.policy.leave.excuses_windows
+    final_unit = _unit_of(clock, clock.end, plan.unit_months) if not clock.provisional else last_unit
+    for unit in range(max(first_unit, 0), min(last_unit, final_unit) + 1):
+        parts = plan.parts(tl, clock, unit)
+        for index, (first, last) in enumerate(cut(clock.start, plan.unit_months, unit, parts)):
+            if first > clock.nominal_end:
+                return
+            opens, due = clock.real(first), clock.real(min(last, clock.nominal_end))
+            if opens > clock.last_day or (opening_by is not None and opens > opening_by):
+                return
+            due = min(due, clock.last_day)
+            if (plan.since is not None and due < plan.since) or (
+                closing_from is not None and due + visible < closing_from
+            ):
+                continue
+            met_on = first_between(plan.days, opens, due)
+            excused = met_on is None and excuse and tl.on_leave_throughout(opens, due)
+            yield Window(
+                plan.kind, clock.measure.id, unit, index, parts, opens, due, due + visible, met_on, excused
+            )
+
+
+def windows_today(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = None) -> list[Window]:
+    """The current measure's windows that matter today: open now, or unmet and still on the list."""
+    clock = tl.clock
+    if clock is None:
+        return []
+    plan = _plan(tl, kind, risk)
+    today = tl.today
+    earliest = today - timedelta(days=tl.policy.tasks.missed_visible_days)
+    lo = _unit_of(clock, max(earliest, clock.start), plan.unit_months)
+    hi = _unit_of(clock, max(min(today, clock.last_day), clock.start), plan.unit_months)
+    return list(_windows(tl, clock, plan, lo, hi, closing_from=today, opening_by=today))
+
+
+def _clock_for(tl: Timeline, measure_id: UUID | None) -> MeasureClock | None:
+    if measure_id is None:
+        return tl.clock or (tl.clocks[-1] if tl.clocks else None)
+    return next((c for c in tl.clocks if c.measure.id == measure_id), None)
+
+
+def windows(
+    person: PersonFacts,
+    today: date,
+    policy: Policy,
+    kind: ScheduleKind = ScheduleKind.TEST,
+    *,
+    measure_id: UUID | None = None,
+) -> list[Window]:
+    """Every window of one measure, past and future (default: the current measure, else the latest).
+
+    For the person's schedule page and the compliance indicator (windows met ÷ windows due).
+    """
+    tl = Timeline(person, policy, today)
+    clock = _clock_for(tl, measure_id)
+    if clock is None:
+        return []
+    plan = _plan(tl, kind, None)
+    return list(_windows(tl, clock, plan, 0, _unit_of(clock, clock.end, plan.unit_months) + 1))
+
+
+def next_due(
+    person: PersonFacts, today: date, policy: Policy, kind: ScheduleKind = ScheduleKind.TEST
+) -> Window | None:
+    """The next window still to be met: the current one if unmet, else the first one after it."""
+    tl = Timeline(person, policy, today)
+    return next_window(tl, kind)
+
+
+def next_window(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = None) -> Window | None:
+    clock = tl.clock
+    if clock is None:
+        return None
+    plan = _plan(tl, kind, risk)
+    start = _unit_of(clock, max(min(tl.today, clock.last_day), clock.start), plan.unit_months)
+    last = _unit_of(clock, clock.end, plan.unit_months) + 1
+    for window in _windows(tl, clock, plan, start, last):
+        if window.due >= tl.today and not window.settled:
+            return window
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalDue:
+    """A colour's "test every N days": counted from the last test (or the measure's start, or the colour's)."""
+
+    measure_id: UUID
+    since: date
+    last_test: date | None
+    due: date
+
+
+def test_interval(tl: Timeline, risk: RiskResult | None = None) -> IntervalDue | None:
+    clock = tl.clock
+    if clock is None:
+        return None
+    risk = risk or assess(tl)
+    every = tl.policy.colours[risk.colour].test_every_days
+    if every <= 0:
+        return None
+    last_test = last_before(tl.window_test_days, tl.today)
+    since = max(d for d in (last_test, clock.start, risk.since) if d is not None)
+    return IntervalDue(clock.measure.id, since, last_test, since + timedelta(days=every))
