@@ -261,22 +261,17 @@ def cmd_person_show(store: Store, args: argparse.Namespace) -> int:
 def cmd_tasks(store: Store, args: argparse.Namespace) -> int:
     from datetime import date as date_type
 
-    from app.services import caseload, persons, users
+    from app.services import users
+    from app.services.today import due_items
 
     day = date_type.fromisoformat(args.date) if args.date else store.today()
     worker_id = users.find(store, args.worker).id if args.worker else None
-    reviews = caseload.caseload(store, day, worker_id)
-    people = {p.id: p for p in persons.summaries(store, [pid for pid, r in reviews.items() if r.tasks])}
-    rows = sorted(
-        ((people[pid], task) for pid, r in reviews.items() for task in r.tasks if pid in people),
-        key=lambda pair: (not pair[1].overdue, pair[1].due, pair[0].record_no),
-    )
+    items = [i for i in due_items(store, day, worker_id) if i.kind is not None]
     if args.json:
-        dump_json([_task_json(person, task) for person, task in rows])
+        dump_json(items)
         return 0
-    for person, task in rows:
-        mark = "!" if task.overdue else " "
-        print(f"{mark} {task.due}  {person.record_no}  {person.name}  {task.message.render()}")
+    for item in items:
+        print(f"{'!' if item.overdue else ' '} {item.due}  {item.record_no}  {item.name}  {item.message}")
     return 0
 
 
@@ -477,6 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(INTERRUPTED.render(), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output was piped into `head` and closed early: not an error
+        return 0
     except Exception as exc:  # the last line of defence: a bug must not print personal data
         log.error("command %s failed: %s", args.command, describe_unexpected(exc))
         print(UNEXPECTED.render(), file=sys.stderr)

@@ -1,10 +1,96 @@
-"""The Today page."""
+"""Today: what is overdue, what is due, and what needs attention, for the worker's own caseload.
+
+Each line opens the person's file with the right form ready (a test task opens the test form).
+Supervisors see the whole office.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+)
 
+from app.rules.tasks import TaskKind
+from app.services.today import DueItem, due_items
+from app.store.store import Changes
 from ui.pages.base import Page
+
+# The form a task asks for, by the person's file's action names.
+ACTION_FOR = {
+    TaskKind.TEST: "test",
+    TaskKind.HAIR_TEST: "test",
+    TaskKind.VISIT: "visit",
+    TaskKind.LEAVE: "leave",
+    TaskKind.REPORT_IN: "status",
+    TaskKind.COMPLETION: "status",
+    TaskKind.RECORD_VIOLATION: "violation",
+    TaskKind.POLICE_REPORT: "police_report",
+}
+COLOUR = {"red": "#c62828", "yellow": "#f9a825", "blue": "#1565c0", "green": "#2e7d32"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DueModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[DueItem] = []
+        self.headers = [self.tr("Due"), self.tr("Person"), self.tr("What"), self.tr("Details")]
+
+    def set_items(self, items: list[DueItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                if item.kind is None:
+                    return self.tr("Since %1").replace("%1", item.opens.isoformat())
+                return item.due.isoformat() if item.due else ""
+            if column == 1:
+                return f"{item.name}  {item.record_no}"
+            if column == 2:
+                if item.kind is None:
+                    return item.severity.label.render() if item.severity else ""
+                return item.kind.label.render()
+            return item.message
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and item.overdue:
+            return QBrush(QColor("#b3261e"))
+        if role == Qt.ItemDataRole.FontRole and item.overdue and column == 0:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return QColor(COLOUR.get(item.colour.value, "#777"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.rule_name
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            overdue = self.tr("overdue") if item.overdue else ""
+            return f"{overdue} {item.name} {item.message}"
+        return None
 
 
 class TodayPage(Page):
@@ -12,8 +98,69 @@ class TodayPage(Page):
 
     def __init__(self, ctx, nav) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, nav)
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = QLabel()
+        self.summary.setAccessibleName(self.tr("Summary of what is due"))
+        self.whole_office = QCheckBox(self.tr("Whole office"))
+        self.whole_office.setAccessibleName(self.tr("Show the whole office"))
+        self.whole_office.setChecked(ctx.is_supervisor)
+        self.whole_office.toggled.connect(self.refresh)
+        self.model = DueModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(self.tr("Tasks and warnings"))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(True)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.view.activated.connect(self._open)
+        self.view.doubleClicked.connect(self._open)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.whole_office)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.title()))
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
 
     def title(self) -> str:
         return self.tr("Today")
+
+    def affected_by(self, changes: Changes) -> bool:
+        return bool(changes.persons)
+
+    def refresh(self) -> None:
+        today = self.ctx.today()
+        self.heading.setText(f"<h2>{self.tr('Today')} · {today.isoformat()}</h2>")
+        worker = None if self.whole_office.isChecked() else self.ctx.actor.user_id
+        self.ctx.runner.run(
+            lambda store: due_items(store, today, worker),
+            on_done=self._show,
+            parent=self,
+            label=self.tr("Working out what is due…"),
+        )
+
+    def _show(self, items: list[DueItem]) -> None:
+        self.model.set_items(items)
+        self.view.resizeRowsToContents()
+        overdue = sum(1 for i in items if i.overdue)
+        due = sum(1 for i in items if i.kind is not None and not i.overdue)
+        warnings = sum(1 for i in items if i.kind is None)
+        self.summary.setText(
+            self.tr("%1 overdue · %2 due · %3 warnings")
+            .replace("%1", str(overdue))
+            .replace("%2", str(due))
+            .replace("%3", str(warnings))
+        )
+
+    def _open(self, index: QModelIndex) -> None:
+        item = self.model.items[index.row()]
+        self.nav.open_person(item.person_id, ACTION_FOR.get(item.kind) if item.kind else None)
