@@ -237,7 +237,7 @@ def _latest_for_change(tx: Tx, kind: FactKind, fact_id: UUID, reason: str) -> Fa
         raise NotFound(FACT_NOT_FOUND())
     if latest.version_kind is VersionKind.VOID:
         raise Refused(ALREADY_VOID())
-    if _review_state(tx.session, latest.id) is ReviewState.SIGNED_OFF:
+    if review_state(tx.session, latest.id) is ReviewState.SIGNED_OFF:
         raise Refused(FROZEN())
     return latest
 
@@ -294,7 +294,7 @@ def _open_data(store: Store, spec: FactSpec, row: FactVersion) -> Any:
     return codec.build(spec.input_type, values)
 
 
-def _review_state(session: Any, version_id: UUID) -> ReviewState:
+def review_state(session: Any, version_id: UUID) -> ReviewState:
     decision = session.scalars(
         select(Review.decision)
         .where(Review.fact_version_id == version_id)
