@@ -10,9 +10,19 @@ DEMO   := .demo
 # Debian packages Qt needs to draw offscreen, and CJK fonts so Chinese renders as glyphs, not boxes.
 SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk
 
-.PHONY: demo test lint setup system clean-demo
+.PHONY: demo test lint setup system translations clean-demo
 
-setup: system $(STAMP)
+setup: system $(STAMP) translations
+
+# Compiled translations are build outputs: made from the .ts sources, never committed.
+QM := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
+translations: $(QM)
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+# After changing GUI strings: refresh the .ts sources (then translate the new entries).
+update-translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -extensions py -no-obsolete ui -ts resources/translations/rehabdesk_zh_CN.ts
 
 # On Debian/Ubuntu as root, install what is missing; elsewhere just say what to install.
 system:
@@ -29,11 +39,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-demo: system $(STAMP)
+demo: setup
 	@test -f $(DEMO)/keyring.json || $(BIN)/rehabdesk demo --data-dir $(DEMO)
 	$(BIN)/rehabdesk --data-dir $(DEMO) start
 
-test: system $(STAMP)
+test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -36,6 +36,7 @@ FIELD_LABELS: dict[str, Text] = {
     "provider": Text("帮扶单位", "provider"),
     "summary": Text("情况摘要", "summary"),
     "valid_until": Text("有效期至", "valid until"),
+    "reported_to_police_on": Text("报告公安机关日期", "reported to the police on"),
 }
 
 

@@ -21,16 +21,13 @@ _crash_dialog = True
 last_shown: list[str] = []  # what the presenter said most recently (read by tests and shots)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
-
-
 def message_for(error: BaseException) -> str:
     if isinstance(error, UserError):
         return error.render()
-    return tr(
+    return QCoreApplication.translate(
+        "Errors",
         "Something unexpected went wrong and the operation did not finish. Nothing was half-saved. "
-        "The problem was written to the log without personal data; please tell IT staff."
+        "The problem was written to the log without personal data; please tell IT staff.",
     )
 
 
@@ -44,9 +41,9 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         return
     box = QMessageBox(parent or QApplication.activeWindow())
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(tr("RehabDesk"))
+    box.setWindowTitle(QCoreApplication.translate("Errors", "RehabDesk"))
     box.setText(text)
-    box.setAccessibleName(tr("Error message"))
+    box.setAccessibleName(QCoreApplication.translate("Errors", "Error message"))
     box.open()
 
 

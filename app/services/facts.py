@@ -218,7 +218,10 @@ def validate(spec: FactSpec, data: FactInput, today: date) -> None:
             raise ValueRuleError(NEGATIVE_AMOUNT(), "amount")
         if isinstance(data, ViolationInput) and data.reported_to_police_on is not None:
             check_not_future(
-                data.reported_to_police_on, today=today, field="reported_to_police_on", label=label
+                data.reported_to_police_on,
+                today=today,
+                field="reported_to_police_on",
+                label=field_label("reported_to_police_on"),
             )
     except ValueRuleError as exc:
         raise Refused(exc.message, exc.field) from None

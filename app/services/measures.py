@@ -161,7 +161,7 @@ def _set_status(
             today=tx.store.today(),
         )
     except lifecycle.TransitionError as exc:
-        raise Refused(exc.message, exc.field) from None
+        raise Refused(exc.message, "to_status") from None
     event_id = new_id()
     hlc = tx.hlc()
     tx.session.add(
