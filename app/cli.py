@@ -371,6 +371,12 @@ def cmd_start(args: argparse.Namespace) -> int:
     return int(importlib.import_module("ui.app").run(args.data_dir, crash_dialog=not args.no_crash_dialog))
 
 
+def cmd_shots(args: argparse.Namespace) -> int:
+    import importlib
+
+    return int(importlib.import_module("ui.shots").run(args.out, args.lang))
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     from app.selftest import run_selftest
 
@@ -445,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("start", cmd_start, "start the desktop app")
     p.add_argument("--no-crash-dialog", action="store_true", help="log unexpected errors without a dialog")
+
+    p = command("shots", cmd_shots, "render every page and form of a demo office to PNG")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
 
     command("selftest", cmd_selftest, "check keys, ciphers, the store and migrations")
     return parser

@@ -83,6 +83,11 @@ class OpRunner(QObject):
         return self._db.submit(close)
 
     @property
+    def idle(self) -> bool:
+        """No op is running or waiting to deliver its result."""
+        return not self._pending
+
+    @property
     def attached(self) -> bool:
         return self._store is not None
 
