@@ -64,6 +64,12 @@ class SearchIndex:
     def put(self, entry: Entry) -> None:
         self._entries[entry.person_id] = entry
 
+    def get(self, person_id: UUID) -> Entry | None:
+        return self._entries.get(person_id)
+
+    def entries(self) -> list[Entry]:
+        return list(self._entries.values())
+
     def remove(self, person_id: UUID) -> None:
         self._entries.pop(person_id, None)
 

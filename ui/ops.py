@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -188,6 +189,8 @@ class OpRunner(QObject):
         if pending.progress is not None:
             pending.progress.reset()
             pending.progress.deleteLater()
+        if not _receiver_alive(pending.on_done) or not _receiver_alive(pending.on_error):
+            return  # the widget that asked was closed meanwhile: nobody is left to tell
         if error is None:
             if pending.on_done is not None:
                 pending.on_done(result)
@@ -202,6 +205,12 @@ class OpRunner(QObject):
         self.detach().result(timeout=30)
         self._db.shutdown(wait=True)
         self._net.shutdown(wait=False, cancel_futures=True)
+
+
+def _receiver_alive(callback: Callable[..., None] | None) -> bool:
+    """False when ``callback`` is a method of a Qt object whose C++ side was already deleted."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 __all__ = ["CancelToken", "Cancelled", "Changes", "OpRunner"]

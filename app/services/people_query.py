@@ -256,8 +256,7 @@ def _worker_names(store: Store, session: Any) -> dict[UUID, str]:
 
 
 def _index_entry(index: SearchIndex, person_id: UUID) -> Entry | None:
-    # SearchIndex has no public lookup by id yet; reading its dict keeps this O(1) per person.
-    return index._entries.get(person_id)
+    return index.get(person_id)
 
 
 def _index_key(entry: Entry, sort: str) -> Any:
