@@ -232,7 +232,6 @@ class RecoveryPage(QWizardPage):
         printer = QPrinter()
         if QPrintDialog(printer, self).exec():
             document = QTextDocument()
-            document.setHtml(
-                f"<h2>{self.tr('RehabDesk recovery key')}</h2><p style='font-size:18pt'>{self.key.text()}</p>"
-            )
+            heading = self.tr("RehabDesk recovery key")
+            document.setHtml(f"<h2>{heading}</h2><p style='font-size:18pt'>{self.key.text()}</p>")
             document.print_(printer)

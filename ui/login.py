@@ -40,7 +40,8 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("RehabDesk — log in"))
         self.setMinimumWidth(420)
 
-        title = QLabel(f"<h2>{self.tr('Community Drug Rehabilitation Desk')}</h2><p>{office_name}</p>")
+        heading = self.tr("Community Drug Rehabilitation Desk")
+        title = QLabel(f"<h2>{heading}</h2><p>{office_name}</p>")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.user = QComboBox()
         self.user.addItems(logins(data_dir))

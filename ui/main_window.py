@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         role = self.ctx.actor.role.label.render()
-        self.user_label = QLabel(f"{self.ctx.actor.login}（{role}）")
+        self.user_label = QLabel(self.tr("%1 (%2)").replace("%1", self.ctx.actor.login).replace("%2", role))
         self.user_label.setAccessibleName(self.tr("Logged-in user"))
         self.sync_label = QLabel()
         self.sync_label.setAccessibleName(self.tr("Sync state"))

@@ -40,7 +40,7 @@ class IndicatorsPage(Page):
         self.ctx.runner.run(lambda store: overview(store, today), on_done=self._show, parent=self)
 
     def _show(self, data: Overview) -> None:
-        self.heading.setText(f"<h2>{self.tr('Indicators')} · {data.month}</h2>")
+        self.heading.setText(f"<h2>{self.title()} · {data.month}</h2>")
         _clear(self.month_form)
         for label, value in (
             (self.tr("Drug tests"), data.tests_this_month),
@@ -54,7 +54,8 @@ class IndicatorsPage(Page):
         _clear(self.status_grid)
         for n, status in enumerate(PersonStatus):
             row, column = divmod(n, 3)
-            cell = QLabel(f"{status.label.render()}：<b>{data.by_status.get(status, 0)}</b>")
+            value = f"<b>{data.by_status.get(status, 0)}</b>"
+            cell = QLabel(self.tr("%1: %2").replace("%1", status.label.render()).replace("%2", value))
             self.status_grid.addWidget(cell, row, column)
         _clear(self.colour_form)
         for colour in RiskColour:

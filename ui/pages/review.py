@@ -76,7 +76,7 @@ class ReviewPage(Page):
         self.table.setRowCount(len(queue))
         for row, (record, person) in enumerate(queue):
             state = record.state.label.render()
-            version = f" v{record.version}" if record.version > 1 else ""
+            version = " " + self.tr("v%1").replace("%1", str(record.version)) if record.version > 1 else ""
             for column, text in enumerate(
                 (
                     record.occurred_on.isoformat(),

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayou
 
 from app.services.outbox import pending_by_entity
 from app.store.store import Changes
+from models.enums import FactKind
 from ui.pages.base import Page
 
 
@@ -51,13 +52,8 @@ class SyncPage(Page):
             "work_group_member": self.tr("Work group members"),
             "measure": self.tr("Measures"),
             "status_event": self.tr("Status changes"),
-            "visit": self.tr("Visits"),
-            "drug_test": self.tr("Drug tests"),
-            "assistance": self.tr("Assistance"),
-            "leave": self.tr("Leave"),
-            "violation": self.tr("Violations"),
-            "agreement": self.tr("Agreements"),
             "review": self.tr("Reviews"),
+            **{kind.value: kind.label.render() for kind in FactKind},  # the facts' own bilingual labels
         }
         self.table.setRowCount(len(counts))
         for row, (entity, count) in enumerate(sorted(counts.items())):

@@ -139,7 +139,7 @@ class TodayPage(Page):
 
     def refresh(self) -> None:
         today = self.ctx.today()
-        self.heading.setText(f"<h2>{self.tr('Today')} · {today.isoformat()}</h2>")
+        self.heading.setText(f"<h2>{self.title()} · {today.isoformat()}</h2>")
         worker = None if self.whole_office.isChecked() else self.ctx.actor.user_id
         self.ctx.runner.run(
             lambda store: due_items(store, today, worker),

@@ -1,0 +1,1946 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="138"/>
+        <source>The administrator</source>
+        <translation>管理员账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="139"/>
+        <source>The administrator adds the workers and supervisors after setup.</source>
+        <translation>初始化完成后，由管理员添加禁毒专干和审核人员的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="141"/>
+        <source>Administrator user name</source>
+        <translation>管理员用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="144"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="147"/>
+        <source>Password again</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="152"/>
+        <source>&amp;User name</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="153"/>
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="154"/>
+        <source>Password &amp;again</source>
+        <translation>确认密码(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="180"/>
+        <source>Setting up the office…</source>
+        <translation>正在建立办公室…</translation>
+    </message>
+</context>
+<context>
+    <name>AmountEdit</name>
+    <message>
+        <location filename="../../ui/forms/fields.py" line="201"/>
+        <source>e.g. 500.00</source>
+        <translation>例如：500.00</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/fields.py" line="224"/>
+        <source>Enter an amount in yuan, such as 500 or 500.50.</source>
+        <translation>请输入以元为单位的金额，如 500 或 500.50。</translation>
+    </message>
+</context>
+<context>
+    <name>AssistanceForm</name>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="17"/>
+        <source>Record assistance</source>
+        <translation>登记帮扶救助</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="20"/>
+        <source>Correct assistance</source>
+        <translation>更正帮扶救助记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="26"/>
+        <source>e.g. the township social affairs office</source>
+        <translation>例如：乡镇社会事务办</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="30"/>
+        <source>&amp;Date</source>
+        <translation>帮扶日期(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="31"/>
+        <source>&amp;Kind</source>
+        <translation>帮扶类型(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="32"/>
+        <source>&amp;Provider</source>
+        <translation>帮扶单位(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="33"/>
+        <source>&amp;Amount (yuan)</source>
+        <translation>金额（元）(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="34"/>
+        <source>&amp;Outcome</source>
+        <translation>帮扶结果(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/assistance_form.py" line="35"/>
+        <source>D&amp;etails</source>
+        <translation>详细情况(&amp;E)</translation>
+    </message>
+</context>
+<context>
+    <name>ChoicePage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="65"/>
+        <source>Welcome</source>
+        <translation>欢迎使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="66"/>
+        <source>No office is set up on this computer yet.</source>
+        <translation>本机尚未建立办公室。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="67"/>
+        <source>Set up a &amp;new office</source>
+        <translation>新建办公室(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="68"/>
+        <source>Open a &amp;demo office with synthetic data, to try RehabDesk</source>
+        <translation>打开演示办公室（模拟数据），试用本工作台(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="85"/>
+        <location filename="../../ui/first_run.py" line="91"/>
+        <source>Making the demo office…</source>
+        <translation>正在生成演示办公室…</translation>
+    </message>
+</context>
+<context>
+    <name>DrugTestForm</name>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="129"/>
+        <source>Record a drug test</source>
+        <translation>登记检测</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="132"/>
+        <source>Correct a drug test</source>
+        <translation>更正检测记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="144"/>
+        <source>&amp;Date</source>
+        <translation>检测日期(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="145"/>
+        <source>S&amp;ample</source>
+        <translation>检测样本(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="146"/>
+        <source>&amp;Method</source>
+        <translation>检测方式(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="147"/>
+        <source>Su&amp;bstances</source>
+        <translation>检测项目(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="148"/>
+        <source>&amp;Result</source>
+        <translation>检测结果(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="149"/>
+        <source>&amp;Kit lot</source>
+        <translation>试剂批号(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="150"/>
+        <source>&amp;Witness</source>
+        <translation>见证人(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="151"/>
+        <source>&amp;Notes</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+</context>
+<context>
+    <name>DueModel</name>
+    <message>
+        <location filename="../../ui/pages/today.py" line="45"/>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="45"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="45"/>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="45"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="71"/>
+        <source>Since %1</source>
+        <translation>自 %1 起</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="91"/>
+        <source>overdue</source>
+        <translation>已逾期</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../ui/errors.py" line="27"/>
+        <source>Something unexpected went wrong and the operation did not finish. Nothing was half-saved. The problem was written to the log without personal data; please tell IT staff.</source>
+        <translation>发生意外错误，操作未完成，也没有保存任何不完整的数据。问题已记入日志（不含个人信息），请告知信息技术人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="44"/>
+        <source>RehabDesk</source>
+        <translation>社区戒毒康复工作台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="46"/>
+        <source>Error message</source>
+        <translation>错误信息</translation>
+    </message>
+</context>
+<context>
+    <name>FactForm</name>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="118"/>
+        <source>Save correction…</source>
+        <translation>保存更正…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="157"/>
+        <source>Nothing was changed. Change the record, or cancel.</source>
+        <translation>记录没有任何改动。请修改后再保存，或点击“取消”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="161"/>
+        <source>Why is it corrected?</source>
+        <translation>更正原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="162"/>
+        <source>The record keeps its earlier version; say why it changes.</source>
+        <translation>系统将保留这条记录的原版本，请说明更正原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="163"/>
+        <source>Save correction</source>
+        <translation>保存更正</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="45"/>
+        <source>Set up RehabDesk</source>
+        <translation>初始化社区戒毒康复工作台</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <location filename="../../ui/forms/base.py" line="59"/>
+        <source>Form error</source>
+        <translation>表单错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/base.py" line="63"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/base.py" line="64"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/base.py" line="76"/>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/base.py" line="123"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorsPage</name>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="19"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="21"/>
+        <source>People by status</source>
+        <translation>按人员状态统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="23"/>
+        <source>People under a measure by risk colour</source>
+        <translation>在管人员按风险等级统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="33"/>
+        <source>Indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="46"/>
+        <source>Drug tests</source>
+        <translation>检测次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="47"/>
+        <source>Positive tests</source>
+        <translation>检测阳性次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="48"/>
+        <source>Visits and talks</source>
+        <translation>走访谈话次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="49"/>
+        <source>Overdue tasks today</source>
+        <translation>今日逾期事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="58"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>LeaveForm</name>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="22"/>
+        <source>Record a leave</source>
+        <translation>登记请假</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="25"/>
+        <source>Correct a leave</source>
+        <translation>更正请假记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="37"/>
+        <source>&amp;From</source>
+        <translation>开始日期(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="38"/>
+        <source>&amp;Until</source>
+        <translation>结束日期(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="39"/>
+        <source>&amp;Destination</source>
+        <translation>外出去向(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="40"/>
+        <source>&amp;Reason</source>
+        <translation>请假事由(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="41"/>
+        <source>&amp;Approved by</source>
+        <translation>批准人(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/leave_form.py" line="42"/>
+        <source>Re&amp;turned on</source>
+        <translation>销假日期(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../ui/lock.py" line="67"/>
+        <source>RehabDesk is locked</source>
+        <translation>社区戒毒康复工作台已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="71"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="77"/>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="81"/>
+        <source>Locked. Type the password of %1 to continue.</source>
+        <translation>已锁定。请输入 %1 的密码以继续使用。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="40"/>
+        <source>RehabDesk — log in</source>
+        <translation>社区戒毒康复工作台 — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="48"/>
+        <source>User</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="51"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="55"/>
+        <source>Login error</source>
+        <translation>登录错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="59"/>
+        <source>&amp;User</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="60"/>
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="62"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="64"/>
+        <source>Forgot password…</source>
+        <translation>忘记密码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="87"/>
+        <source>Unlocking…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="43"/>
+        <source>Community Drug Rehabilitation Desk</source>
+        <translation>社区戒毒康复工作台</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="42"/>
+        <source>RehabDesk — %1</source>
+        <translation>社区戒毒康复工作台 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="46"/>
+        <source>Navigation</source>
+        <translation>导航</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="98"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="99"/>
+        <source>Logged-in user</source>
+        <translation>当前用户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="101"/>
+        <source>Sync state</source>
+        <translation>同步状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="102"/>
+        <source>Lock (Ctrl+L)</source>
+        <translation>锁定（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="103"/>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="144"/>
+        <source>All changes are saved on this computer; nothing waits to sync.</source>
+        <translation>所有更改均已保存在本机，没有待同步的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="148"/>
+        <source>Not connected to a sync server: %n change(s) saved on this computer wait to sync.</source>
+        <translation>
+            <numerusform>未连接同步服务器：本机已保存 %n 条更改，等待同步。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MeasureForm</name>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="32"/>
+        <source>Order a measure</source>
+        <translation>登记措施决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="40"/>
+        <source>e.g. the county public security bureau</source>
+        <translation>例如：县公安局</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="44"/>
+        <source>Leave it out for the usual term from the report date.</source>
+        <translation>不填写则自报到之日起按常规期限计算。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="45"/>
+        <source>&amp;Measure</source>
+        <translation>措施(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="46"/>
+        <source>&amp;Ordered on</source>
+        <translation>决定日期(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="47"/>
+        <source>Ordered &amp;by</source>
+        <translation>决定机关(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="48"/>
+        <source>&amp;Document no.</source>
+        <translation>决定书文号(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="49"/>
+        <source>&amp;Reported on</source>
+        <translation>报到日期(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="50"/>
+        <source>&amp;Ends on</source>
+        <translation>期满日期(&amp;E)</translation>
+    </message>
+</context>
+<context>
+    <name>OfficePage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="108"/>
+        <source>The office</source>
+        <translation>办公室信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="111"/>
+        <source>The 6-digit division code of the county and the 3-digit code of the township, e.g. 640104001.</source>
+        <translation>办公室代码由县（区）6 位行政区划代码加乡镇（街道）3 位代码组成，例如 640104001。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="116"/>
+        <source>Office code</source>
+        <translation>办公室代码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="118"/>
+        <source>Township name</source>
+        <translation>乡镇（街道）名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="120"/>
+        <source>AES-256-GCM (default)</source>
+        <translation>AES-256-GCM（默认）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="121"/>
+        <source>SM4-GCM with SM3 (national algorithms)</source>
+        <translation>SM4-GCM 与 SM3（国密算法）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="122"/>
+        <source>Cipher suite</source>
+        <translation>加密算法</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="124"/>
+        <source>Office &amp;code</source>
+        <translation>办公室代码(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="125"/>
+        <source>Township &amp;name</source>
+        <translation>乡镇（街道）名称(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="126"/>
+        <source>Cipher &amp;suite</source>
+        <translation>加密算法(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>OpRunner</name>
+    <message>
+        <location filename="../../ui/ops.py" line="170"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>OptionalDateEdit</name>
+    <message>
+        <location filename="../../ui/forms/fields.py" line="98"/>
+        <source>Give a date</source>
+        <translation>填写日期</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleModel</name>
+    <message>
+        <location filename="../../ui/people_model.py" line="237"/>
+        <source>Record no.</source>
+        <translation>档案号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="238"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="239"/>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="240"/>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="241"/>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="242"/>
+        <source>Measure</source>
+        <translation>措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="243"/>
+        <source>Status</source>
+        <translation>人员状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="244"/>
+        <source>Risk</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="245"/>
+        <source>Worker</source>
+        <translation>责任专干</translation>
+    </message>
+    <message>
+        <location filename="../../ui/people_model.py" line="269"/>
+        <source>Born %1</source>
+        <translation>出生日期：%1</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <location filename="../../ui/pages/people.py" line="60"/>
+        <source>Name, pinyin, initials or ID number</source>
+        <translation>姓名、拼音、首字母或身份证号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="61"/>
+        <source>Search people</source>
+        <translation>查找人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="64"/>
+        <source>Register a person…</source>
+        <translation>新增人员…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="65"/>
+        <source>Register a person</source>
+        <translation>新增人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="67"/>
+        <source>Filter by measure</source>
+        <translation>按措施筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="67"/>
+        <source>All measures</source>
+        <translation>全部措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="70"/>
+        <source>Filter by status</source>
+        <translation>按人员状态筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="70"/>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="73"/>
+        <source>Filter by risk colour</source>
+        <translation>按风险等级筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="73"/>
+        <source>All risk colours</source>
+        <translation>全部风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="76"/>
+        <source>Filter by worker</source>
+        <translation>按责任专干筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="76"/>
+        <source>All workers</source>
+        <translation>全部专干</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="78"/>
+        <source>Number of persons found</source>
+        <translation>查询到的人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="81"/>
+        <location filename="../../ui/pages/people.py" line="141"/>
+        <source>People</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="135"/>
+        <source>Register a person (Ctrl+N)</source>
+        <translation>新增人员（Ctrl+N）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/people.py" line="197"/>
+        <source>%n person(s)</source>
+        <translation>
+            <numerusform>共 %n 人</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PersonFilePage</name>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="145"/>
+        <source>Person file</source>
+        <translation>人员档案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="154"/>
+        <location filename="../../ui/pages/person_file.py" line="419"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="156"/>
+        <source>Record number</source>
+        <translation>档案号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="158"/>
+        <source>Status</source>
+        <translation>人员状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="161"/>
+        <location filename="../../ui/pages/person_file.py" line="429"/>
+        <source>Risk colour</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="163"/>
+        <location filename="../../ui/pages/person_file.py" line="237"/>
+        <source>Measure</source>
+        <translation>措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="165"/>
+        <location filename="../../ui/pages/person_file.py" line="430"/>
+        <source>Assigned worker</source>
+        <translation>责任专干</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="170"/>
+        <source>&amp;Edit profile…</source>
+        <translation>编辑基本信息(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="198"/>
+        <source>Visit</source>
+        <translation>走访谈话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="199"/>
+        <source>Drug test</source>
+        <translation>检测</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="200"/>
+        <source>Assistance</source>
+        <translation>帮扶救助</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="201"/>
+        <source>Leave</source>
+        <translation>请假</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="202"/>
+        <source>Change status</source>
+        <translation>变更状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="203"/>
+        <source>Violation</source>
+        <translation>违反协议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="204"/>
+        <source>Transfer out…</source>
+        <translation>迁出…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="232"/>
+        <source>Profile</source>
+        <translation>基本信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="238"/>
+        <source>Ordered</source>
+        <translation>决定日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="239"/>
+        <source>Reported</source>
+        <translation>报到日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="240"/>
+        <source>Ends</source>
+        <translation>期满日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="241"/>
+        <source>Ordered by</source>
+        <translation>决定机关</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="242"/>
+        <source>Document no.</source>
+        <translation>决定书文号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="245"/>
+        <location filename="../../ui/pages/person_file.py" line="258"/>
+        <source>Measures</source>
+        <translation>措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="247"/>
+        <source>&amp;Order a measure…</source>
+        <translation>登记措施决定(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="249"/>
+        <source>Record the &amp;report…</source>
+        <translation>登记报到(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <source>From</source>
+        <translation>原状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <source>To</source>
+        <translation>新状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <source>Recorded by</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="263"/>
+        <location filename="../../ui/pages/person_file.py" line="264"/>
+        <source>Status history</source>
+        <translation>状态变更记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="270"/>
+        <source>All records</source>
+        <translation>全部记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="273"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="281"/>
+        <source>&amp;Correct…</source>
+        <translation>更正(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="283"/>
+        <source>&amp;Void…</source>
+        <translation>作废(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="287"/>
+        <source>Timeline</source>
+        <translation>工作记录</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/person_file.py" line="302"/>
+        <location filename="../../ui/pages/person_file.py" line="493"/>
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>共 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="332"/>
+        <source>Opening the file…</source>
+        <translation>正在打开档案…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="379"/>
+        <source>Record %1</source>
+        <translation>档案号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="385"/>
+        <source>Worker: %1</source>
+        <translation>责任专干：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="395"/>
+        <source>No measure</source>
+        <translation>暂无措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="399"/>
+        <source>%1, ordered %2, not yet reported</source>
+        <translation>%1，%2 决定，尚未报到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="404"/>
+        <source>%1 until %2</source>
+        <translation>%1（至 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="420"/>
+        <source>Aliases</source>
+        <translation>别名/绰号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="421"/>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="422"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="423"/>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="424"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="425"/>
+        <source>Household address</source>
+        <translation>户籍地</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="426"/>
+        <source>Residence</source>
+        <translation>居住地</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="427"/>
+        <source>Drugs used</source>
+        <translation>滥用毒品种类</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="428"/>
+        <source>First found</source>
+        <translation>初次发现日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="431"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="451"/>
+        <source>not yet</source>
+        <translation>未报到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="541"/>
+        <source>Void a record</source>
+        <translation>作废记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="544"/>
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="574"/>
+        <source>%1 (anti-drug worker)</source>
+        <translation>%1（禁毒专干）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="617"/>
+        <source>Signed off by a supervisor: it can no longer be changed.</source>
+        <translation>审核人员已审核签字，不能再修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="637"/>
+        <source>Correct…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="639"/>
+        <source>Void…</source>
+        <translation>作废…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="643"/>
+        <source>Show earlier versions</source>
+        <translation>查看历史版本</translation>
+    </message>
+</context>
+<context>
+    <name>PersonForm</name>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="121"/>
+        <source>Edit profile</source>
+        <translation>编辑基本信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="121"/>
+        <source>Register a person</source>
+        <translation>新增人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="135"/>
+        <source>&amp;Name</source>
+        <translation>姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="138"/>
+        <source>18 characters; birth date and sex follow from it</source>
+        <translation>18 位，自动识别出生日期和性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="139"/>
+        <source>&amp;ID number</source>
+        <translation>身份证号码(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="141"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="143"/>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="145"/>
+        <source>Separate several with commas</source>
+        <translation>多个请用逗号或顿号分隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="146"/>
+        <source>&amp;Aliases</source>
+        <translation>别名/绰号(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="149"/>
+        <source>&amp;Phone</source>
+        <translation>联系电话(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="151"/>
+        <source>&amp;Household address</source>
+        <translation>户籍地(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="153"/>
+        <source>Re&amp;sidence address</source>
+        <translation>居住地(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="155"/>
+        <source>&amp;First found on</source>
+        <translation>初次发现日期(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="158"/>
+        <source>No&amp;tes</source>
+        <translation>备注(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="164"/>
+        <source>&amp;Drugs used</source>
+        <translation>滥用毒品种类(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="169"/>
+        <source>Ris&amp;k colour</source>
+        <translation>风险等级(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="174"/>
+        <source>Assigned &amp;worker</source>
+        <translation>责任专干(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="218"/>
+        <source>From the ID number</source>
+        <translation>根据身份证号码自动填写</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="223"/>
+        <source>Register with the measure already decided</source>
+        <translation>同时登记已作出的措施决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="232"/>
+        <source>&amp;Measure</source>
+        <translation>措施(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="234"/>
+        <source>&amp;Ordered on</source>
+        <translation>决定日期(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="236"/>
+        <source>e.g. the county public security bureau</source>
+        <translation>例如：县公安局</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="237"/>
+        <source>Ordered &amp;by</source>
+        <translation>决定机关(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="239"/>
+        <source>Doc&amp;ument no.</source>
+        <translation>决定书文号(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="241"/>
+        <source>R&amp;eported on</source>
+        <translation>报到日期(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/person_form.py" line="326"/>
+        <source>(no longer active)</source>
+        <translation>（已停用）</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="51"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="54"/>
+        <source>e.g. wrong date entered</source>
+        <translation>例如：日期录入错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/reason_dialog.py" line="55"/>
+        <source>&amp;Reason</source>
+        <translation>原因(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="112"/>
+        <source>Reset a password with the recovery key</source>
+        <translation>使用恢复密钥重设密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="116"/>
+        <source>User</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="119"/>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="122"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="125"/>
+        <source>New password again</source>
+        <translation>确认新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="131"/>
+        <source>&amp;User</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="132"/>
+        <source>&amp;Recovery key</source>
+        <translation>恢复密钥(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="133"/>
+        <source>&amp;New password</source>
+        <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="134"/>
+        <source>New password &amp;again</source>
+        <translation>确认新密码(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="144"/>
+        <source>The recovery key was shown once when the office was set up, to be kept in the office safe.</source>
+        <translation>恢复密钥仅在建立办公室时显示过一次，应存放在办公室保险柜中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="162"/>
+        <source>Resetting the password…</source>
+        <translation>正在重设密码…</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="199"/>
+        <source>The recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="202"/>
+        <source>This key is shown only now. Print it or write it down and keep it in the office safe: it is the only way back in if every password is forgotten.</source>
+        <translation>恢复密钥只在此时显示一次。请打印或抄写下来，存放在办公室保险柜中：所有密码都遗忘时，只能凭它重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="211"/>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="213"/>
+        <source>I have printed or written down the recovery key and stored it safely</source>
+        <translation>我已打印或抄写恢复密钥，并已妥善保管</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="216"/>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="235"/>
+        <source>RehabDesk recovery key</source>
+        <translation>社区戒毒康复工作台恢复密钥</translation>
+    </message>
+</context>
+<context>
+    <name>ReportForm</name>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="106"/>
+        <source>Record the report</source>
+        <translation>登记报到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="110"/>
+        <source>%1, ordered on %2</source>
+        <translation>%1，%2 决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="114"/>
+        <source>Measure</source>
+        <translation>措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/measure_form.py" line="116"/>
+        <source>&amp;Reported on</source>
+        <translation>报到日期(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../ui/pages/review.py" line="43"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="43"/>
+        <source>Record</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="43"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="43"/>
+        <source>Recorded by</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="43"/>
+        <source>State</source>
+        <translation>审核状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="45"/>
+        <source>Records awaiting review</source>
+        <translation>待审核记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="52"/>
+        <source>Sign off selected</source>
+        <translation>审核通过所选记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="54"/>
+        <source>Return with a comment…</source>
+        <translation>退回修改…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="66"/>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="79"/>
+        <source>v%1</source>
+        <translation>第 %1 版</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="90"/>
+        <source>%1 record(s) awaiting review</source>
+        <translation>%1 条记录待审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="102"/>
+        <source>Sign off</source>
+        <translation>审核签字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="103"/>
+        <source>Sign off %1 records? Signed-off records can no longer be corrected.</source>
+        <translation>确定审核通过这 %1 条记录吗？审核签字后将不能再更正。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="115"/>
+        <source>Signing off…</source>
+        <translation>正在审核签字…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="123"/>
+        <source>Return for correction</source>
+        <translation>退回修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="123"/>
+        <source>What should be corrected?</source>
+        <translation>需要修改哪些内容？</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="34"/>
+        <source>Display and security</source>
+        <translation>显示与安全</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="37"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="45"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="47"/>
+        <source>Lock after idle minutes</source>
+        <translation>空闲自动锁定时间（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="49"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="51"/>
+        <source>Lock after &amp;idle</source>
+        <translation>空闲自动锁定(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="53"/>
+        <source>My password</source>
+        <translation>我的密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="57"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="60"/>
+        <source>New password again</source>
+        <translation>确认新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="61"/>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="65"/>
+        <source>&amp;New password</source>
+        <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="66"/>
+        <source>New password &amp;again</source>
+        <translation>确认新密码(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="70"/>
+        <source>About this installation</source>
+        <translation>本机安装信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="72"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="73"/>
+        <source>Office</source>
+        <translation>办公室</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="74"/>
+        <source>Data folder</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="81"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="85"/>
+        <source>The new language applies when RehabDesk starts next time.</source>
+        <translation>新的语言将在下次启动本工作台时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="99"/>
+        <source>Changing the password…</source>
+        <translation>正在修改密码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="106"/>
+        <source>Your password was changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>StatusForm</name>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="80"/>
+        <source>Transfer out</source>
+        <translation>迁出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="80"/>
+        <source>Change status</source>
+        <translation>变更状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="95"/>
+        <source>The new office, and why the person moved</source>
+        <translation>迁入地办公室及迁出原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="97"/>
+        <source>Why, in a few words</source>
+        <translation>简要说明原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="99"/>
+        <source>Current status</source>
+        <translation>当前状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="100"/>
+        <source>&amp;New status</source>
+        <translation>新状态(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="101"/>
+        <source>&amp;Date</source>
+        <translation>变更日期(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="102"/>
+        <source>&amp;Reason</source>
+        <translation>原因(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="113"/>
+        <source>No change of status is possible now.</source>
+        <translation>目前无法变更状态。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/status_form.py" line="120"/>
+        <source>“%1” is not possible from the current status.</source>
+        <translation>当前状态下不能变更为“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>SubstanceTable</name>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="43"/>
+        <source>Substance tested</source>
+        <translation>检测项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/drug_test_form.py" line="43"/>
+        <source>Positive</source>
+        <translation>阳性</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="22"/>
+        <source>Sync state</source>
+        <translation>同步状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="24"/>
+        <source>Kind of record</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="24"/>
+        <source>Changes waiting</source>
+        <translation>待同步更改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="26"/>
+        <source>Changes waiting by kind</source>
+        <translation>各类待同步更改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="32"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/sync_page.py" line="44"/>
+        <source>This computer is not enrolled with a sync server yet. Every change is saved safely here; %n change(s) will be sent once IT staff enrol it.</source>
+        <translation>
+            <numerusform>本机尚未接入同步服务器。所有更改都已安全保存在本机；信息技术人员完成接入后，将上传 %n 条更改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="51"/>
+        <source>People</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="52"/>
+        <source>Work group members</source>
+        <translation>工作小组成员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="53"/>
+        <source>Measures</source>
+        <translation>措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="54"/>
+        <source>Status changes</source>
+        <translation>状态变更</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="55"/>
+        <source>Reviews</source>
+        <translation>审核</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../ui/timeline.py" line="59"/>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="65"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="70"/>
+        <source>%1, %2 yuan</source>
+        <translation>%1，%2 元</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="72"/>
+        <location filename="../../ui/timeline.py" line="86"/>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="74"/>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="77"/>
+        <source>back on %1</source>
+        <translation>%1 销假</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="78"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="84"/>
+        <source>reported to the police on %1</source>
+        <translation>%1 已报告公安机关</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="90"/>
+        <source>valid until %1</source>
+        <translation>有效期至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="102"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="110"/>
+        <source>Voided: %1</source>
+        <translation>已作废：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="112"/>
+        <source>v%1 (corrected: %2)</source>
+        <translation>第 %1 版（更正原因：%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="113"/>
+        <source>v%1 original</source>
+        <translation>第 %1 版（原始记录）</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <location filename="../../ui/timeline.py" line="199"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="200"/>
+        <source>Record</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="201"/>
+        <source>Summary</source>
+        <translation>内容摘要</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="202"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="203"/>
+        <source>Review</source>
+        <translation>审核状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="204"/>
+        <source>Recorded by</source>
+        <translation>记录人</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../ui/timeline.py" line="275"/>
+        <source>Timeline</source>
+        <translation>工作记录</translation>
+    </message>
+</context>
+<context>
+    <name>TodayPage</name>
+    <message>
+        <location filename="../../ui/pages/today.py" line="104"/>
+        <source>Summary of what is due</source>
+        <translation>待办摘要</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="105"/>
+        <source>Whole office</source>
+        <translation>全部人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="106"/>
+        <source>Show the whole office</source>
+        <translation>显示本办公室全部人员的待办事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="112"/>
+        <source>Tasks and warnings</source>
+        <translation>待办事项与预警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="135"/>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="148"/>
+        <source>Working out what is due…</source>
+        <translation>正在计算待办事项…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="158"/>
+        <source>%1 overdue · %2 due · %3 warnings</source>
+        <translation>逾期 %1 项 · 待办 %2 项 · 预警 %3 项</translation>
+    </message>
+</context>
+<context>
+    <name>ViolationForm</name>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="20"/>
+        <source>Record a violation</source>
+        <translation>登记违反协议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="23"/>
+        <source>Correct a violation</source>
+        <translation>更正违反协议记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="31"/>
+        <source>not known</source>
+        <translation>不详</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="32"/>
+        <source> day(s)</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="35"/>
+        <source>Date reported to the police</source>
+        <translation>报告公安机关日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="37"/>
+        <source>&amp;Date</source>
+        <translation>发生日期(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="38"/>
+        <source>&amp;Kind</source>
+        <translation>违反情形(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="39"/>
+        <source>Days &amp;away</source>
+        <translation>离开天数(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="40"/>
+        <source>&amp;What happened</source>
+        <translation>具体情况(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/violation_form.py" line="41"/>
+        <source>&amp;Reported to police</source>
+        <translation>报告公安机关(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>VisitForm</name>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="36"/>
+        <source>Record a visit</source>
+        <translation>登记走访谈话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="39"/>
+        <source>Correct a visit</source>
+        <translation>更正走访谈话记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="47"/>
+        <source>Names, separated by 、</source>
+        <translation>姓名，用“、”分隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="49"/>
+        <source>What was found, in a sentence</source>
+        <translation>用一句话概括走访情况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="58"/>
+        <source>&amp;Date</source>
+        <translation>走访日期(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="59"/>
+        <source>&amp;Kind</source>
+        <translation>走访方式(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="60"/>
+        <source>&amp;Present</source>
+        <translation>参加人员(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="61"/>
+        <source>&amp;Summary</source>
+        <translation>情况摘要(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="62"/>
+        <source>&amp;Work</source>
+        <translation>就业情况(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="63"/>
+        <source>&amp;Family</source>
+        <translation>家庭情况(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="64"/>
+        <source>&amp;Health</source>
+        <translation>身体状况(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="65"/>
+        <source>&amp;Mental state</source>
+        <translation>心理状态(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="66"/>
+        <source>N&amp;eeds</source>
+        <translation>帮扶需求(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/visit_form.py" line="67"/>
+        <source>&amp;Next contact</source>
+        <translation>下次联系日期(&amp;N)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,292 @@
+"""The sync wire format, version 1, shared by the client (sync.client) and the server (sync.server).
+
+Plain JSON over HTTPS (loopback HTTP in tests); bodies larger than a few KB are gzip-compressed
+(``Content-Encoding: gzip``). Devices authenticate with ``Authorization: Bearer <token>``; the token
+says which office (and for a county supervisor, which county) the device may see: scope never comes
+from a request parameter. This module depends on the standard library and ``cryptography`` only, so
+both ends can import it without the other's packages.
+
+Endpoints (all JSON; errors are a ``Problem`` with an HTTP 4xx status, never a 5xx on bad input):
+  GET  /v1/meta                       → Meta             (no auth) protocol version, server clock
+  POST /v1/enroll   EnrollRequest     → EnrollResponse   (no auth) a one-time code makes a device
+  POST /v1/push     PushRequest       → PushResponse     applied once per (device, seq), per-change results
+  GET  /v1/pull?after=N&limit=M       → PullResponse     the change log after cursor N, in the token's scope;
+                                                         410 + Problem(code="cursor_expired") → snapshot
+  GET  /v1/snapshot?after=KEY&limit=M → SnapshotPage     current records of the scope, paged by key
+  POST /v1/conflicts/{id}/resolve  ResolveRequest → PushResponse   (supervisor tokens only)
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import os
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+PROTOCOL_VERSION = 1
+MAX_CLOCK_SKEW_MS = 5 * 60 * 1000  # a device clock further off than this is refused (HLCs would mislead)
+MAX_BATCH = 500  # changes per push
+MAX_BODY_BYTES = 8 * 1024 * 1024  # after decompression; larger bodies get 413
+GZIP_ABOVE_BYTES = 2048
+
+# Everything a device may push. Facts are append-only: each row is one version of a fact and is only
+# ever inserted. The person profile is the only entity updated in place, field by field.
+FACT_ENTITIES = (
+    "visit",
+    "drug_test",
+    "assistance",
+    "leave",
+    "violation",
+    "agreement",
+    "police_report",
+    "risk_flag",
+    "risk_assessment",
+    "risk_override",
+)
+ENTITIES = ("person", "work_group_member", "measure", "status_event", "review", *FACT_ENTITIES)
+UPDATABLE = ("person", "measure", "work_group_member")  # may carry op="update"
+
+Op = Literal["insert", "update"]
+ResultStatus = Literal["applied", "duplicate", "rejected"]
+ServerKind = Literal["change", "tombstone", "conflict", "resolution"]
+
+
+@dataclass
+class Problem:
+    """Why a request (or one change) was refused: a stable code and a sentence in both languages."""
+
+    code: str  # e.g. "bad_token", "revoked", "code_used", "code_expired", "out_of_scope", "invalid",
+    #            "protocol", "clock_skew", "too_large", "cursor_expired", "rate_limited"
+    message_zh: str
+    message_en: str
+
+
+@dataclass
+class Meta:
+    protocol: int
+    server_time_ms: int
+    server_id: str
+    max_batch: int = MAX_BATCH
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+@dataclass
+class EnrollRequest:
+    code: str
+    device_name: str
+    client_version: str
+    protocol: int = PROTOCOL_VERSION
+
+
+@dataclass
+class EnrollResponse:
+    device_id: str
+    token: str  # shown once; the server keeps only its hash
+    office_code: str  # the office this device belongs to
+    scope: str  # the office code, or a 6-digit county code for a county supervisor's device
+    role: Literal["worker", "supervisor"]
+    bundle_key: str  # base64, 32 bytes: seals this device's USB bundles (see seal_bundle)
+
+
+@dataclass
+class Change:
+    """One local change, as the device's outbox recorded it; values are plaintext JSON (TLS protects
+    them in transit; each end seals them at rest its own way)."""
+
+    seq: int  # the device's gap-free sequence number
+    entity: str  # one of ENTITIES
+    id: str  # the row's UUID (UUIDv7, made offline)
+    op: Op
+    hlc: str  # hybrid logical clock "mmmmmmmmmmmmm:cccc:device"
+    office_code: str
+    person_id: str | None
+    fields: dict[str, Any]  # column name → value (dates ISO, UUIDs as strings, enums as their codes)
+    # For a person update: the clock of each changed field as the device knew it before the change.
+    # The server finds a conflict when its own clock for that field differs and the values differ.
+    base: dict[str, str] | None = None
+
+
+@dataclass
+class PushRequest:
+    device_id: str
+    changes: list[Change]
+    protocol: int = PROTOCOL_VERSION
+    client_time_ms: int = 0
+
+
+@dataclass
+class ChangeResult:
+    seq: int
+    status: ResultStatus
+    code: str = ""  # for "rejected": a Problem code
+    message_zh: str = ""
+    message_en: str = ""
+
+
+@dataclass
+class PushResponse:
+    results: list[ChangeResult]
+    server_time_ms: int
+
+
+@dataclass
+class ServerChange:
+    """One entry of the server's change log, as pulled by a device in scope."""
+
+    cursor: int  # the server's global sequence
+    kind: ServerKind
+    entity: str
+    id: str
+    op: Op
+    hlc: str
+    office_code: str
+    person_id: str | None
+    fields: dict[str, Any]
+    origin_device: str  # the device that made it ("" for the server itself)
+
+
+@dataclass
+class PullResponse:
+    changes: list[ServerChange]
+    cursor: int  # the cursor to ask after next time (the last change's, or the request's when empty)
+    more: bool
+
+
+@dataclass
+class SnapshotPage:
+    records: list[ServerChange]  # current state of each record, as "change" entries
+    next: str | None  # the key to ask after, None on the last page
+    cursor: int  # the change-log cursor the snapshot is consistent with: pull from here afterwards
+
+
+@dataclass
+class ResolveRequest:
+    field: str
+    value: Any
+
+
+# ---- JSON -------------------------------------------------------------------------------------------------
+def to_json(message: Any) -> bytes:
+    return json.dumps(asdict(message), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def from_json(kind: type, data: bytes | str | dict[str, Any]) -> Any:
+    """Build a message from JSON, nested lists of Change/ChangeResult/ServerChange included.
+
+    Unknown keys are ignored (a newer peer may add fields); missing required ones raise ValueError.
+    """
+    raw = data if isinstance(data, dict) else json.loads(data)
+    if not isinstance(raw, dict):
+        raise ValueError("a JSON object was expected")
+    nested = {"changes": _ITEM_TYPES.get(kind), "results": ChangeResult, "records": ServerChange}
+    names = {f for f in kind.__dataclass_fields__}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in names:
+            continue
+        item = nested.get(key)
+        if item is not None and isinstance(value, list):
+            value = [from_json(item, v) for v in value]
+        values[key] = value
+    try:
+        return kind(**values)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+_ITEM_TYPES: dict[type, type] = {PushRequest: Change, PullResponse: ServerChange}
+
+
+def compress(body: bytes) -> tuple[bytes, dict[str, str]]:
+    if len(body) < GZIP_ABOVE_BYTES:
+        return body, {"Content-Type": "application/json"}
+    return gzip.compress(body, 6), {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+
+
+def decompress(body: bytes, encoding: str | None, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Inflate a gzip body without ever holding more than ``limit`` bytes (a zip bomb gets ValueError)."""
+    if not encoding or encoding == "identity":
+        if len(body) > limit:
+            raise ValueError("too_large")
+        return body
+    if encoding != "gzip":
+        raise ValueError("unsupported encoding")
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(body, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise ValueError("too_large")
+    return out
+
+
+# ---- USB bundles ---------------------------------------------------------------------------------------
+BUNDLE_MAGIC = b"RDSYNC1\n"
+
+
+def seal_bundle(payload: bytes, device_id: str, key_b64: str, direction: Literal["up", "down"]) -> bytes:
+    """An encrypted, authenticated file carrying a PushRequest ("up") or a PullResponse ("down").
+
+    AES-256-GCM with the device's bundle key; the device id and direction are authenticated, so a
+    bundle cannot be replayed as another device's or turned around. Applying it twice changes nothing
+    (the same idempotence as a push).
+    """
+    key = base64.b64decode(key_b64)
+    nonce = os.urandom(12)
+    header = BUNDLE_MAGIC + json.dumps({"device_id": device_id, "direction": direction}).encode() + b"\n"
+    return header + nonce + AESGCM(key).encrypt(nonce, gzip.compress(payload), header)
+
+
+def open_bundle(
+    blob: bytes, key_b64: str | None = None, keys: dict[str, str] | None = None
+) -> tuple[str, str, bytes]:
+    """(device_id, direction, payload); ValueError for a damaged, forged or foreign bundle.
+
+    Give ``key_b64`` (a device reading its own bundle) or ``keys`` (the server: device id → key).
+    """
+    if not blob.startswith(BUNDLE_MAGIC):
+        raise ValueError("not a RehabDesk sync bundle")
+    end = blob.find(b"\n", len(BUNDLE_MAGIC))
+    if end < 0:
+        raise ValueError("damaged bundle")
+    header = blob[: end + 1]
+    try:
+        meta = json.loads(blob[len(BUNDLE_MAGIC) : end])
+        device_id, direction = str(meta["device_id"]), str(meta["direction"])
+    except (ValueError, KeyError, TypeError):
+        raise ValueError("damaged bundle") from None
+    key = key_b64 if key_b64 is not None else (keys or {}).get(device_id)
+    if key is None:
+        raise ValueError("unknown device")
+    nonce, body = blob[end + 1 : end + 13], blob[end + 13 :]
+    try:
+        payload = gzip.decompress(AESGCM(base64.b64decode(key)).decrypt(nonce, body, header))
+    except (InvalidTag, ValueError, OSError):
+        raise ValueError("damaged or forged bundle") from None
+    return device_id, direction, payload
+
+
+__all__ = [
+    "ENTITIES",
+    "FACT_ENTITIES",
+    "MAX_BATCH",
+    "MAX_CLOCK_SKEW_MS",
+    "PROTOCOL_VERSION",
+    "Change",
+    "ChangeResult",
+    "EnrollRequest",
+    "EnrollResponse",
+    "Meta",
+    "Problem",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "ResolveRequest",
+    "ServerChange",
+    "SnapshotPage",
+]
