@@ -10,7 +10,7 @@ DEMO   := .demo
 # Debian packages Qt needs to draw offscreen, and CJK fonts so Chinese renders as glyphs, not boxes.
 SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk
 
-.PHONY: demo test lint setup system translations clean-demo
+.PHONY: demo test lint setup system translations update-translations build clean-demo
 
 setup: system $(STAMP) translations
 
@@ -45,6 +45,13 @@ demo: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The desktop build (one folder in dist/RehabDesk), then the frozen app must answer and pass its selftest.
+build: setup
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+	QT_QPA_PLATFORM=offscreen dist/RehabDesk/rehabdesk --version
+	QT_QPA_PLATFORM=offscreen dist/RehabDesk/rehabdesk selftest
+	@du -sh dist/RehabDesk | sed 's/^/build size: /'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -56,9 +56,7 @@ def verify_chain(session: Session, suite: Suite, key: bytes, batch: int = 5000) 
             return ChainCheck(count, None)
         for entry in rows:
             # A missing entry shows as a gap; an edited, moved or inserted one as a digest mismatch.
-            if entry.seq != expected_seq or not same(
-                entry.digest, entry_digest(suite, key, previous, entry)
-            ):
+            if entry.seq != expected_seq or not same(entry.digest, entry_digest(suite, key, previous, entry)):
                 return ChainCheck(count, entry.seq if entry.seq == expected_seq else expected_seq)
             previous = entry.digest
             expected_seq += 1

@@ -20,7 +20,10 @@ from models.text import Text
 PASS = Text("通过", "pass")
 FAIL = Text("失败", "FAIL")
 ALL_PASSED = Text("自检全部通过。", "All self-tests passed.")
-SOME_FAILED = Text("自检未通过：{count} 项失败。请把以上输出发给信息技术人员。", "{count} self-tests failed. Send this output to IT staff.")
+SOME_FAILED = Text(
+    "自检未通过：{count} 项失败。请把以上输出发给信息技术人员。",
+    "{count} self-tests failed. Send this output to IT staff.",
+)
 
 
 def _check_kdf() -> str:
@@ -59,8 +62,12 @@ def _check_store() -> str:
     with tempfile.TemporaryDirectory(prefix="rehabdesk-selftest-") as tmp:
         root = Path(tmp) / "store"
         store, _ = init_store(
-            root, office_code="999999001", office_name="selftest", admin_login="selftest",
-            admin_password="selftest-password", kdf=FAST,
+            root,
+            office_code="999999001",
+            office_name="selftest",
+            admin_login="selftest",
+            admin_password="selftest-password",
+            kdf=FAST,
         )
         first17 = "99999919900101001"
         persons.register(store, PersonInput(name="自检", id_number=first17 + id_check_char(first17)))

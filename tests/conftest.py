@@ -18,7 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["REHABDESK_KDF_PROFILE"] = "fast"
 os.environ["REHABDESK_LANG"] = "zh_CN"
 # Never touch the machine's real data directory, whatever a test forgets to pass.
-os.environ["REHABDESK_DATA_DIR"] = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"rehabdesk-tests-{os.getpid()}")
+os.environ["REHABDESK_DATA_DIR"] = os.path.join(
+    os.environ.get("TMPDIR", "/tmp"), f"rehabdesk-tests-{os.getpid()}"
+)
 
 from app.crypto.kdf import FAST
 from app.services import users

@@ -73,7 +73,9 @@ class Sealer:
             raise TamperedError(where)
         nonce = sealed[HEADER.size : HEADER.size + NONCE_BYTES]
         try:
-            plain = cipher.decrypt(nonce, sealed[HEADER.size + NONCE_BYTES :], _aad(header, table, column, row))
+            plain = cipher.decrypt(
+                nonce, sealed[HEADER.size + NONCE_BYTES :], _aad(header, table, column, row)
+            )
         except InvalidTag:
             raise TamperedError(where) from None
         return plain.decode()

@@ -26,7 +26,9 @@ def all_texts() -> list[tuple[str, Text]]:
                 if isinstance(value, Text):
                     found.append((f"{info.name}.{name}", value))
                 elif isinstance(value, dict):
-                    found += [(f"{info.name}.{name}[{k}]", v) for k, v in value.items() if isinstance(v, Text)]
+                    found += [
+                        (f"{info.name}.{name}[{k}]", v) for k, v in value.items() if isinstance(v, Text)
+                    ]
     return found
 
 

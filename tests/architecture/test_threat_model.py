@@ -42,6 +42,14 @@ def test_personal_fields_are_sealed():
     sealed = {
         f"{t.name}.{c.name}" for t in Base.metadata.tables.values() for c in t.columns if c.info.get("sealed")
     }
-    for column in ("person.name", "person.id_number", "person.phone", "person.residence_address",
-                   "drug_test.result", "visit.content", "assistance.content", "work_group_member.name"):
+    for column in (
+        "person.name",
+        "person.id_number",
+        "person.phone",
+        "person.residence_address",
+        "drug_test.result",
+        "visit.content",
+        "assistance.content",
+        "work_group_member.name",
+    ):
         assert column in sealed

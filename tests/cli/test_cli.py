@@ -23,8 +23,12 @@ def run(*args: str, password: str | None = ADMIN_PW, user: str | None = ADMIN, *
     if user is not None:
         environment["REHABDESK_USER"] = user
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=environment,
-        stdin=subprocess.DEVNULL, timeout=120,
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
 
 
@@ -42,8 +46,19 @@ def test_version():
 
 
 def test_init_prints_the_recovery_key_once_and_the_store_opens(tmp_path):
-    result = run("--data-dir", str(tmp_path / "s"), "init", "--office", "640104001", "--office-name", "胜利街道",
-                 "--admin", "boss", "--suite", "sm4")
+    result = run(
+        "--data-dir",
+        str(tmp_path / "s"),
+        "init",
+        "--office",
+        "640104001",
+        "--office-name",
+        "胜利街道",
+        "--admin",
+        "boss",
+        "--suite",
+        "sm4",
+    )
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip().splitlines()[-1]
     assert len(key.split("-")) == 8
@@ -62,7 +77,9 @@ def test_no_password_and_no_terminal_says_what_to_set(store_dir):
 
 
 def test_english_messages_when_asked(store_dir):
-    result = run("--data-dir", str(store_dir), "person", "list", password="wrong-password", REHABDESK_LANG="en")
+    result = run(
+        "--data-dir", str(store_dir), "person", "list", password="wrong-password", REHABDESK_LANG="en"
+    )
     assert_clean_error(result, 4, "password is not correct")
 
 
@@ -73,13 +90,22 @@ def write_csv(path: Path, rows: list[list[str]], encoding="utf-8-sig") -> Path:
 
 
 def test_import_dry_run_then_refusal_then_good_rows_only(store_dir, tmp_path):
-    ledger = write_csv(tmp_path / "persons.csv", [
-        ["姓名", "身份证号码", "联系电话", "措施", "决定日期", "报到日期"],
-        ["张三", make_id(seq=1), "17000000001", "社区戒毒", "2026/1/5", "2026年1月10日"],
-        ["李四", make_id(seq=3)[:-1] + "0" if make_id(seq=3)[-1] != "0" else make_id(seq=3)[:-1] + "1",
-         "", "社区康复", "2026-02-01", ""],
-        ["王五", make_id(seq=5), "", "社区康复", "46054", ""],
-    ])
+    ledger = write_csv(
+        tmp_path / "persons.csv",
+        [
+            ["姓名", "身份证号码", "联系电话", "措施", "决定日期", "报到日期"],
+            ["张三", make_id(seq=1), "17000000001", "社区戒毒", "2026/1/5", "2026年1月10日"],
+            [
+                "李四",
+                make_id(seq=3)[:-1] + "0" if make_id(seq=3)[-1] != "0" else make_id(seq=3)[:-1] + "1",
+                "",
+                "社区康复",
+                "2026-02-01",
+                "",
+            ],
+            ["王五", make_id(seq=5), "", "社区康复", "46054", ""],
+        ],
+    )
     base = ("--data-dir", str(store_dir))
     dry = run(*base, "import", "persons", str(ledger), "--dry-run")
     assert dry.returncode == 1 and "第3行" in dry.stderr and "1 行有问题" in dry.stdout
@@ -96,11 +122,15 @@ def test_import_dry_run_then_refusal_then_good_rows_only(store_dir, tmp_path):
     zhang = next(p for p in people if p["name"] == "张三")
     assert zhang["status"] == "in_treatment" and zhang["measure"] == "community_treatment"
 
-    tests = write_csv(tmp_path / "tests.csv", [
-        ["身份证号码", "姓名", "检测日期", "检测结果", "检测方式"],
-        [make_id(seq=1), "张三", "2026-03-01", "阴性", "尿检"],
-        [make_id(seq=7), "无此人", "2026-03-01", "阴性", "尿检"],
-    ], encoding="gbk")
+    tests = write_csv(
+        tmp_path / "tests.csv",
+        [
+            ["身份证号码", "姓名", "检测日期", "检测结果", "检测方式"],
+            [make_id(seq=1), "张三", "2026-03-01", "阴性", "尿检"],
+            [make_id(seq=7), "无此人", "2026-03-01", "阴性", "尿检"],
+        ],
+        encoding="gbk",
+    )
     result = run(*base, "import", "tests", str(tests), "--good-rows-only")
     assert result.returncode == 0 and "尚未登记" in result.stderr
     shown = json.loads(run(*base, "person", "show", zhang["record_no"], "--json").stdout)
@@ -109,10 +139,13 @@ def test_import_dry_run_then_refusal_then_good_rows_only(store_dir, tmp_path):
 
 def test_export_writes_a_ledger_the_importer_reads_back(store_dir, tmp_path):
     base = ("--data-dir", str(store_dir))
-    ledger = write_csv(tmp_path / "in.csv", [
-        ["姓名", "身份证号码", "居住地"],
-        ["张三", make_id(seq=1), "和平路 8 号"],
-    ])
+    ledger = write_csv(
+        tmp_path / "in.csv",
+        [
+            ["姓名", "身份证号码", "居住地"],
+            ["张三", make_id(seq=1), "和平路 8 号"],
+        ],
+    )
     assert run(*base, "import", "persons", str(ledger)).returncode == 0
     for suffix in ("csv", "xlsx"):
         out = tmp_path / f"out.{suffix}"
@@ -154,11 +187,19 @@ def test_users_add_passwd_and_reset_with_the_recovery_key(store_dir, recovery_ke
     assert {u["login"]: u["role"] for u in listed}["zhao"] == "supervisor"
     refused = run(*base, "users", "add", "qian", password=WORKER_PW, user=WORKER)
     assert_clean_error(refused, 4, "管理员")
-    changed = run(*base, "users", "passwd", password=WORKER_PW, user=WORKER, REHABDESK_NEW_PASSWORD="new-pass-123")
+    changed = run(
+        *base, "users", "passwd", password=WORKER_PW, user=WORKER, REHABDESK_NEW_PASSWORD="new-pass-123"
+    )
     assert changed.returncode == 0, changed.stderr
     assert run(*base, "person", "list", password="new-pass-123", user=WORKER).returncode == 0
-    reset = run(*base, "users", "reset", WORKER, REHABDESK_RECOVERY_KEY=recovery_key,
-                REHABDESK_NEW_PASSWORD="after-reset-1")
+    reset = run(
+        *base,
+        "users",
+        "reset",
+        WORKER,
+        REHABDESK_RECOVERY_KEY=recovery_key,
+        REHABDESK_NEW_PASSWORD="after-reset-1",
+    )
     assert reset.returncode == 0, reset.stderr
     assert run(*base, "person", "list", password="after-reset-1", user=WORKER).returncode == 0
 

@@ -35,7 +35,9 @@ def test_the_ciphertext_names_its_suite_and_hides_the_value(suite):
 
 
 @pytest.mark.parametrize("suite", list(Suite))
-@pytest.mark.parametrize("where", [("person", "name", "other-row"), ("person", "phone", "r"), ("visit", "name", "r")])
+@pytest.mark.parametrize(
+    "where", [("person", "name", "other-row"), ("person", "phone", "r"), ("visit", "name", "r")]
+)
 def test_a_value_moved_elsewhere_does_not_open(suite, where):
     s = sealer(suite)
     sealed = s.seal("person", "name", "r", "张三")

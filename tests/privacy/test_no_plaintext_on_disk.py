@@ -19,8 +19,14 @@ SEED = 7
 
 def cli(*args: str, user: str = "admin", password: str = "demo-admin-2026", data_dir: Path):
     env = {**os.environ, "REHABDESK_USER": user, "REHABDESK_PASSWORD": password}
-    return subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
 
 
 def secrets_of_demo(today: date) -> set[str]:
@@ -34,15 +40,39 @@ def secrets_of_demo(today: date) -> set[str]:
 
 def test_no_personal_value_in_any_file_of_the_data_dir(tmp_path):
     data_dir = tmp_path / "office"
-    result = subprocess.run([sys.executable, "-m", "app", "demo", "--data-dir", str(data_dir), "--persons",
-                             str(PERSONS), "--seed", str(SEED)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "demo",
+            "--data-dir",
+            str(data_dir),
+            "--persons",
+            str(PERSONS),
+            "--seed",
+            str(SEED),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
-    known = {"name": "欧阳明月", "id": "640104198807150031", "phone": "17000009876",
-             "address": "银川市兴庆区试验路 99 号", "notes": "测试隐私备注文字"}
+    known = {
+        "name": "欧阳明月",
+        "id": "640104198807150031",
+        "phone": "17000009876",
+        "address": "银川市兴庆区试验路 99 号",
+        "notes": "测试隐私备注文字",
+    }
     ledger = tmp_path / "known.csv"
     with ledger.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows([["姓名", "身份证号码", "联系电话", "居住地", "备注"],
-                                      [known["name"], known["id"], known["phone"], known["address"], known["notes"]]])
+        csv.writer(handle).writerows(
+            [
+                ["姓名", "身份证号码", "联系电话", "居住地", "备注"],
+                [known["name"], known["id"], known["phone"], known["address"], known["notes"]],
+            ]
+        )
     assert cli("import", "persons", str(ledger), data_dir=data_dir).returncode == 0
     listed = json.loads(cli("person", "list", "--json", data_dir=data_dir).stdout)
     assert known["name"] in {p["name"] for p in listed}

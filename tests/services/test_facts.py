@@ -77,8 +77,14 @@ def test_a_signed_off_record_is_frozen(store, person):
     with store.write() as tx:
         tx.session.add(
             Review(
-                id=new_id(), fact_kind=FactKind.VISIT, fact_version_id=fact_id, person_id=person,
-                office_code=store.office_code, decision=ReviewState.SIGNED_OFF, decided_at=utcnow(), hlc=tx.hlc(),
+                id=new_id(),
+                fact_kind=FactKind.VISIT,
+                fact_version_id=fact_id,
+                person_id=person,
+                office_code=store.office_code,
+                decision=ReviewState.SIGNED_OFF,
+                decided_at=utcnow(),
+                hlc=tx.hlc(),
             )
         )
     with pytest.raises(Refused) as error:
@@ -101,9 +107,12 @@ def test_a_drug_test_keeps_results_per_substance(store, person):
     facts.record(
         store,
         DrugTestInput(
-            person_id=person, tested_on=TODAY, result=TestResult.POSITIVE,
+            person_id=person,
+            tested_on=TODAY,
+            result=TestResult.POSITIVE,
             substance_results={Drug.METH: TestResult.POSITIVE, Drug.MORPHINE: TestResult.NEGATIVE},
-            kit_lot="LOT-2026-01", witness="李警官",
+            kit_lot="LOT-2026-01",
+            witness="李警官",
         ),
     )
     (test,) = facts.current(store, person, FactKind.DRUG_TEST)
@@ -113,12 +122,23 @@ def test_a_drug_test_keeps_results_per_substance(store, person):
 
 def test_assistance_amounts_and_leave_dates_are_checked(store, person):
     with pytest.raises(Refused):
-        facts.record(store, AssistanceInput(person_id=person, given_on=TODAY, kind=AssistanceKind.TEMPORARY_RELIEF,
-                                            amount=Decimal("-5")))
+        facts.record(
+            store,
+            AssistanceInput(
+                person_id=person, given_on=TODAY, kind=AssistanceKind.TEMPORARY_RELIEF, amount=Decimal("-5")
+            ),
+        )
     with pytest.raises(Refused):
         facts.record(store, LeaveInput(person_id=person, starts_on=TODAY, ends_on=TODAY - timedelta(days=2)))
-    facts.record(store, AssistanceInput(person_id=person, given_on=date(2026, 5, 1),
-                                        kind=AssistanceKind.TEMPORARY_RELIEF, amount=Decimal("800.50")))
+    facts.record(
+        store,
+        AssistanceInput(
+            person_id=person,
+            given_on=date(2026, 5, 1),
+            kind=AssistanceKind.TEMPORARY_RELIEF,
+            amount=Decimal("800.50"),
+        ),
+    )
     (given,) = facts.current(store, person, FactKind.ASSISTANCE)
     assert given.amount == Decimal("800.50")
 
@@ -136,12 +156,16 @@ def test_every_write_has_its_outbox_change_and_audit_entry_in_the_same_transacti
 
 def test_a_failed_write_leaves_nothing(store, person):
     with store.read() as session:
-        counts = [session.scalar(select(func.count()).select_from(t)) for t in (Visit, OutboxChange, AuditEntry)]
+        counts = [
+            session.scalar(select(func.count()).select_from(t)) for t in (Visit, OutboxChange, AuditEntry)
+        ]
     with pytest.raises(RuntimeError), store.write() as tx:
         facts.add(tx, visit(person))
         raise RuntimeError("power cut in the middle")
     with store.read() as session:
-        assert [session.scalar(select(func.count()).select_from(t)) for t in (Visit, OutboxChange, AuditEntry)] == counts
+        assert [
+            session.scalar(select(func.count()).select_from(t)) for t in (Visit, OutboxChange, AuditEntry)
+        ] == counts
 
 
 def test_opening_a_file_is_audited(store, person):

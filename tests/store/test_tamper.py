@@ -35,11 +35,15 @@ def test_a_flipped_byte_in_a_sealed_name_is_tampering(store_dir):
 def test_a_ciphertext_moved_to_another_row_is_tampering(store):
     a = persons.register(store, PersonInput(name="甲", id_number=make_id(seq=1))).created[0]
     b = persons.register(store, PersonInput(name="乙", id_number=make_id(seq=3))).created[0]
-    va = facts.record(store, VisitInput(person_id=a, visited_on=TODAY, kind=VisitKind.HOME, summary="甲的情况"))
+    va = facts.record(
+        store, VisitInput(person_id=a, visited_on=TODAY, kind=VisitKind.HOME, summary="甲的情况")
+    )
     facts.record(store, VisitInput(person_id=b, visited_on=TODAY, kind=VisitKind.HOME, summary="乙的情况"))
     connection = sqlite3.connect(store.data_dir.database)
     with connection:
-        content = connection.execute("SELECT content FROM visit WHERE id = ?", (va.created[0].hex,)).fetchone()[0]
+        content = connection.execute(
+            "SELECT content FROM visit WHERE id = ?", (va.created[0].hex,)
+        ).fetchone()[0]
         connection.execute("UPDATE visit SET content = ? WHERE person_id = ?", (content, b.hex))
     connection.close()
     with pytest.raises(Tampering):

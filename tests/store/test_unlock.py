@@ -126,8 +126,12 @@ def test_an_edited_key_file_is_noticed_by_its_mac(store_dir):
 
 def test_a_store_opened_with_another_offices_key_is_refused(store_dir, tmp_path):
     other, _ = init_store(
-        tmp_path / "other", office_code="640105002", office_name="另一个镇",
-        admin_login=ADMIN, admin_password=ADMIN_PW, kdf=FAST,
+        tmp_path / "other",
+        office_code="640105002",
+        office_name="另一个镇",
+        admin_login=ADMIN,
+        admin_password=ADMIN_PW,
+        kdf=FAST,
     )
     other.close()
     # IT copies office A's database into office B's folder by mistake.
@@ -141,15 +145,21 @@ def test_a_store_opened_with_another_offices_key_is_refused(store_dir, tmp_path)
 
 def test_init_refuses_a_folder_that_already_holds_an_office(store_dir):
     with pytest.raises(Refused):
-        init_store(store_dir, office_code="640104001", office_name="x", admin_login="a", admin_password="b" * 8)
+        init_store(
+            store_dir, office_code="640104001", office_name="x", admin_login="a", admin_password="b" * 8
+        )
 
 
 def test_init_checks_office_code_and_password(tmp_path):
     with pytest.raises(Refused) as error:
-        init_store(tmp_path / "a", office_code="6401", office_name="x", admin_login="a", admin_password="b" * 8)
+        init_store(
+            tmp_path / "a", office_code="6401", office_name="x", admin_login="a", admin_password="b" * 8
+        )
     assert "9 位数字" in error.value.render("zh_CN")
     with pytest.raises(Refused):
-        init_store(tmp_path / "b", office_code="640104001", office_name="x", admin_login="a", admin_password="short")
+        init_store(
+            tmp_path / "b", office_code="640104001", office_name="x", admin_login="a", admin_password="short"
+        )
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
@@ -157,8 +167,14 @@ def test_init_checks_office_code_and_password(tmp_path):
 def test_both_suites_seal_and_stay_readable_after_a_change_of_suite(tmp_path, suite):
     root = tmp_path / suite.name
     store, _ = init_store(
-        root, office_code="640104001", office_name="x", admin_login=ADMIN, admin_password=ADMIN_PW,
-        suite=suite, kdf=FAST, today=lambda: TODAY,
+        root,
+        office_code="640104001",
+        office_name="x",
+        admin_login=ADMIN,
+        admin_password=ADMIN_PW,
+        suite=suite,
+        kdf=FAST,
+        today=lambda: TODAY,
     )
     persons.register(store, PersonInput(name="旧套件", id_number=make_id(seq=11)))
     other = Suite.SM4 if suite is Suite.AES else Suite.AES

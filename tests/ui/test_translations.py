@@ -26,7 +26,8 @@ def test_every_visible_string_has_a_finished_chinese_translation(tmp_path):
     fresh = tmp_path / "fresh.ts"
     result = subprocess.run(
         [str(BIN / "pyside6-lupdate"), "-extensions", "py", str(ROOT / "ui"), "-ts", str(fresh)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     in_code = messages(fresh)
@@ -40,7 +41,9 @@ def test_every_visible_string_has_a_finished_chinese_translation(tmp_path):
             continue
         translation = message.find("translation")
         forms = [f.text for f in translation.iter("numerusform")] or [translation.text]
-        if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(f and f.strip() for f in forms):
+        if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(
+            f and f.strip() for f in forms
+        ):
             unfinished.append(key)
     assert missing == [], f"strings with no zh_CN entry (run make translations): {missing[:10]}"
     assert unfinished == [], f"strings without a finished zh_CN translation: {unfinished[:10]}"
@@ -50,7 +53,9 @@ def test_the_translation_builds_and_is_used(tmp_path, qapp):
     from PySide6.QtCore import QCoreApplication, QTranslator
 
     shutil.copy(TS, tmp_path / TS.name)
-    result = subprocess.run([str(BIN / "pyside6-lrelease"), str(tmp_path / TS.name)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "pyside6-lrelease"), str(tmp_path / TS.name)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     translator = QTranslator()
     assert translator.load(str(tmp_path / "rehabdesk_zh_CN.qm"))
