@@ -48,6 +48,7 @@ test: setup
 
 # The desktop build (one folder in dist/RehabDesk), then the frozen app must answer and pass its selftest.
 build: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -c "from pathlib import Path; from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); from ui.icons import write_ico; write_ico(Path('build/rehabdesk.ico'))"
 	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
 	QT_QPA_PLATFORM=offscreen dist/RehabDesk/rehabdesk --version
 	QT_QPA_PLATFORM=offscreen dist/RehabDesk/rehabdesk selftest

@@ -17,6 +17,7 @@ from ui import i18n
 from ui.context import UiContext
 from ui.errors import install_excepthook, show_error
 from ui.first_run import FirstRunWizard
+from ui.icons import app_icon
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.ops import OpRunner
@@ -33,6 +34,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     )
     font.setPointSize(10)
     app.setFont(font)
+    app.setWindowIcon(app_icon())
     i18n.install(i18n.chosen_language())
     return app
 
