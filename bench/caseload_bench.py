@@ -1,0 +1,50 @@
+"""The rules over a whole office: every task for every person, and one person after a new fact."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from app.demo.office import ADMIN_LOGIN, ADMIN_PASSWORD
+from app.services import caseload, persons
+from app.services.facts import record
+from app.services.inputs import VisitInput
+from app.store.unlock import open_store
+from bench.office import TODAY, demo_office
+from bench.report import Row
+from models.enums import VisitKind
+
+
+def run(root: Path, sizes: list[int]) -> list[Row]:
+    rows: list[Row] = []
+    for size in sizes:
+        data_dir, _, facts = demo_office(root, size)
+        store = open_store(data_dir, ADMIN_LOGIN, ADMIN_PASSWORD, today=lambda: TODAY)
+        start = time.perf_counter()
+        reviews = caseload.caseload(store)
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        caseload.caseload(store)
+        warm = time.perf_counter() - start
+        someone = persons.summaries(store)[0].id
+        timings = []
+        for _ in range(20):
+            record(store, VisitInput(person_id=someone, visited_on=TODAY, kind=VisitKind.PHONE))
+            start = time.perf_counter()
+            caseload.person_review(store, someone)
+            timings.append(time.perf_counter() - start)
+        store.close()
+        tasks = sum(len(r.tasks) for r in reviews.values())
+        label = f"{size:,} persons, {facts:,} facts"
+        rows += [
+            Row(f"all tasks, first time ({label}; {tasks:,} tasks)", cold, "s", "<= 2 s"),
+            Row(f"all tasks, facts cached ({label})", warm, "s", "<= 2 s"),
+            Row(
+                f"one person's tasks after a new fact ({label}, median)",
+                statistics.median(timings) * 1000,
+                "ms",
+                "<= 5 ms",
+            ),
+        ]
+    return rows
