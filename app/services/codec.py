@@ -10,6 +10,7 @@ import dataclasses
 import enum
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -34,37 +35,40 @@ def to_json(value: Any) -> Any:
 
 
 def from_json(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return from_json(inner[0], value)
-    if origin is list:
-        (item,) = typing.get_args(hint)
-        return [from_json(item, v) for v in value]
-    if origin is dict:
-        key, item = typing.get_args(hint)
-        return {from_json(key, k): from_json(item, v) for k, v in value.items()}
-    if isinstance(hint, type):
-        if issubclass(hint, enum.Enum):
-            return hint(value)
-        if hint is date:
-            return date.fromisoformat(value)
-        if hint in (Decimal, UUID):
-            return hint(value)
-        if dataclasses.is_dataclass(hint):
-            return build(hint, value)
-    return value
+    return _converter(hint)(value)
 
 
 @cache
-def hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """A function turning JSON into ``hint``'s type, worked out once per type (timelines read thousands)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
+    if origin is list:
+        item = _converter(typing.get_args(hint)[0])
+        return lambda value: None if value is None else [item(v) for v in value]
+    if origin is dict:
+        key_hint, item_hint = typing.get_args(hint)
+        key, item = _converter(key_hint), _converter(item_hint)
+        return lambda value: None if value is None else {key(k): item(v) for k, v in value.items()}
+    if isinstance(hint, type):
+        if issubclass(hint, enum.Enum) or hint in (Decimal, UUID):
+            return lambda value: None if value is None else hint(value)
+        if hint is date:
+            return lambda value: None if value is None else date.fromisoformat(value)
+        if dataclasses.is_dataclass(hint):
+            return lambda value: None if value is None else build(hint, value)
+    return lambda value: value
+
+
+@cache
+def _fields(cls: type) -> dict[str, Callable[[Any], Any]]:
+    types_ = typing.get_type_hints(cls)
+    return {f.name: _converter(types_[f.name]) for f in dataclasses.fields(cls)}
 
 
 def build(cls: type, data: dict[str, Any]) -> Any:
     """An instance of the dataclass ``cls`` from JSON data; unknown keys (from newer versions) are kept out."""
-    types_ = hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: from_json(types_[k], v) for k, v in data.items() if k in names})
+    converters = _fields(cls)
+    return cls(**{k: converters[k](v) for k, v in data.items() if k in converters})
