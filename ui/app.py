@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.crypto.keyring import Keyring
 from app.logs import setup_file_logging
+from app.maintenance.backup import finish_interrupted_restore
 from app.paths import DataDir
 from app.store.store import Store
 from ui import i18n
@@ -49,6 +50,7 @@ class Desktop:
         self.dialog: LoginDialog | FirstRunWizard | None = None
 
     def start(self) -> None:
+        finish_interrupted_restore(self.data_dir)  # before deciding this is a first run
         if DataDir(self.data_dir).exists():
             self.show_login()
         else:

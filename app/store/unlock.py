@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from app.crypto.kdf import KdfParams
@@ -101,6 +102,11 @@ BAD_OFFICE_CODE = Text(
 BAD_LOGIN = Text(
     "用户名只能包含字母、数字、点、下划线或连字符（1 至 64 个字符）。",
     "A user name may contain only letters, digits, dots, underscores or hyphens (1 to 64 characters).",
+)
+DATABASE_DAMAGED = Text(
+    "数据库文件已损坏，无法打开。请用 rehabdesk restore 从备份恢复（backups 文件夹中有每日自动备份），或联系信息技术人员。",
+    "The database file is damaged and cannot be opened. Restore it from a backup with rehabdesk restore (the "
+    "backups folder holds a daily automatic backup), or contact IT staff.",
 )
 PASSWORDS_DIFFER = Text(
     "两次输入的密码不一致，未做任何更改。", "The two passwords differ; nothing was changed."
@@ -210,7 +216,11 @@ def open_store(
     except KeyringDamaged:
         raise Tampering(KEY_DAMAGED()) from None
     lockout.clear(login)
-    return _open_unlocked(data_dir, unlocked, login, today)
+    store = _open_unlocked(data_dir, unlocked, login, today)
+    from app.maintenance.backup import ensure_daily_backup  # (import here: maintenance builds on the store)
+
+    ensure_daily_backup(data_dir)  # at most one a day; never raises, never blocks the GUI (worker thread)
+    return store
 
 
 def reset_password_with_recovery(root: Path, recovery_key: str, login: str, new_password: str) -> None:
@@ -235,6 +245,11 @@ def reset_password_with_recovery(root: Path, recovery_key: str, login: str, new_
 
 
 def _load_keyring(data_dir: DataDir) -> Keyring:
+    from app.maintenance.backup import finish_interrupted_restore
+
+    finish_interrupted_restore(
+        data_dir.root
+    )  # a restore cut short by a crash completes before anything reads
     try:
         return Keyring.load(data_dir.keyring)
     except KeyringMissing:
@@ -252,7 +267,10 @@ def _open_unlocked(
         raise UserError(NO_STORE(path=str(data_dir.root)))
     engine = make_engine(data_dir.database)
     try:
-        _migrate(engine, data_dir)
+        try:
+            _migrate(engine, data_dir)
+        except DatabaseError:
+            raise Tampering(DATABASE_DAMAGED()) from None
         with Session(engine) as session:
             _check_belongs(session, unlocked)
             device_id = session.get(Setting, "device_id")

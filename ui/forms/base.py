@@ -71,12 +71,12 @@ class FormDialog(QDialog):
 
     def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
         """Add a labelled field; ``name`` is the input field a refusal may point at."""
-        name = label.replace("&", "")
-        widget.setAccessibleName(name)
+        spoken = label.replace("&", "")
+        widget.setAccessibleName(spoken)
         # A compound field (a date with an "unknown" box, say): its inner editors speak for it too.
         for inner in widget.findChildren(QWidget):
             if not inner.accessibleName():
-                inner.setAccessibleName(name)
+                inner.setAccessibleName(spoken)
         error = FieldError()
         error.setAccessibleName(self.tr("Error: %1").replace("%1", label.replace("&", "")))
         holder = QWidget()
