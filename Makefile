@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO   := .demo
 
 # Debian packages Qt needs to draw offscreen, and CJK fonts so Chinese renders as glyphs, not boxes.
-SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk
+SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk poppler-utils
 
 .PHONY: demo test lint setup system translations update-translations build clean-demo
 

@@ -1,0 +1,375 @@
+"""The indicators of DOMAIN.md for a period and a scope: pure functions over a Dataset.
+
+Every figure carries its numerator, its denominator, its value (None where the denominator is zero, never
+a division by zero), its definition in both languages, and the ids of the people behind the numerator and
+the denominator, so a supervisor can drill down. docs/indicators.md sets out the semantics: which day a
+window, a relapse or an order belongs to, transfers, suspensions and empty periods.
+
+Everything is worked out "as of" the end of the period, or today while the period is still running:
+facts dated later are left out, so a past month's figures do not move when later months are recorded
+(a fact recorded late with its true, earlier date does count, as it does for the rules).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from uuid import UUID
+
+from app.indicators import definitions as d
+from app.indicators.data import SUPERVISED, Dataset, PersonRecord
+from app.indicators.period import Period, Scope, shift_year
+from app.rules.clean import clean_status
+from app.rules.facts import MeasureFacts, PersonFacts
+from app.rules.lifecycle import measure_clocks
+from app.rules.policy import Policy
+from app.rules.schedule import ScheduleKind, Window, windows
+from app.rules.violations import relapsed_during_measure
+from models.enums import AssistanceKind, AssistanceOutcome, LabelledEnum, PersonStatus
+from models.text import Text
+
+S = PersonStatus
+# A person in one of these cannot report to a community order (the same set the rules' reporting task uses).
+CANNOT_REPORT = frozenset({S.DECEASED, S.TERMINATED, S.IN_COMPULSORY, S.SUSPENDED, S.TRANSFERRED_OUT})
+EMPLOYED_OUTCOMES = frozenset({AssistanceOutcome.EMPLOYED, AssistanceOutcome.EMPLOYED_SIX_MONTHS})
+
+
+class FigureKind(LabelledEnum):
+    RATE = ("rate", "比率", "rate")  # numerator ÷ denominator
+    COUNT = ("count", "计数", "count")  # the numerator; no denominator
+    GROWTH = ("growth", "增幅", "growth")  # (this − last) ÷ last: the numerator is the difference
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    kind: FigureKind
+    name: Text
+    definition: Text
+    unit: Text
+    numerator: int
+    denominator: int | None
+    numerator_ids: tuple[UUID, ...] = ()
+    denominator_ids: tuple[UUID, ...] = ()
+    # People behind what was left out of the count, with the reason in `parts` (e.g. orders still pending).
+    excluded_ids: tuple[UUID, ...] = ()
+    parts: dict[str, int] = field(default_factory=dict)  # further counts that explain the figure
+
+    @property
+    def value(self) -> float | None:
+        if self.kind is FigureKind.COUNT:
+            return float(self.numerator)
+        if not self.denominator:
+            return None
+        return self.numerator / self.denominator
+
+
+def _ids(ids: Iterable[UUID]) -> tuple[UUID, ...]:
+    return tuple(sorted(set(ids)))
+
+
+def _figure(
+    key: str,
+    kind: FigureKind,
+    numerator: int,
+    denominator: int | None,
+    numerator_ids: Iterable[UUID] = (),
+    denominator_ids: Iterable[UUID] = (),
+    **extra: object,
+) -> Figure:
+    definition = d.DEFINITIONS[key] if key in d.DEFINITIONS else _by_kind_definition(key)
+    return Figure(
+        key,
+        kind,
+        definition.name,
+        definition.text,
+        definition.unit,
+        numerator,
+        denominator,
+        _ids(numerator_ids),
+        _ids(denominator_ids),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _by_kind_definition(key: str) -> d.Definition:
+    kind = AssistanceKind(key.removeprefix(d.ASSISTED + "."))
+    return d.assisted_definition(kind)
+
+
+# ---- shared work --------------------------------------------------------------------------------------------
+class Frame:
+    """One period and scope over a dataset, with the per-person work shared by several figures."""
+
+    def __init__(self, data: Dataset, period: Period, scope: Scope) -> None:
+        self.data = data
+        self.period = period
+        self.scope = scope
+        self.policy: Policy = data.policy
+        self.as_of = min(period.end, data.today)
+        self.people: list[PersonRecord] = data.in_scope(scope) if self.as_of >= period.start else []
+        self._facts: dict[UUID, PersonFacts] = {}
+        self._windows: dict[tuple[UUID, ScheduleKind], list[Window]] = {}
+
+    def facts(self, person: PersonRecord) -> PersonFacts:
+        """The person's facts as they stood at the end of the period (or today)."""
+        if person.id not in self._facts:
+            self._facts[person.id] = person.as_of(self.as_of)
+        return self._facts[person.id]
+
+    def all_windows(self, person: PersonRecord, kind: ScheduleKind) -> list[Window]:
+        key = (person.id, kind)
+        if key not in self._windows:
+            facts = self.facts(person)
+            found: list[Window] = []
+            for clock in measure_clocks(facts, self.policy, self.as_of):
+                # A window's last day lies within its measure's run: skip measures outside the period.
+                if clock.start <= self.period.end and clock.last_day >= self.period.start:
+                    found += windows(facts, self.as_of, self.policy, kind, measure_id=clock.measure.id)
+            self._windows[key] = found
+        return self._windows[key]
+
+    def due_windows(self, person: PersonRecord, kind: ScheduleKind) -> list[Window]:
+        """Windows due in the period for an office in scope: the last day in the period, and the person held
+        by the scope on it. A window still open today counts once it is met. Excused windows are not due."""
+        out = []
+        for w in self.all_windows(person, kind):
+            if not self.period.contains(w.due) or w.excused:
+                continue
+            if w.due > self.as_of and w.met_on is None:
+                continue
+            if person.held(self.scope, w.due):
+                out.append(w)
+        return out
+
+    def held_in_period(self, person: PersonRecord, day: date) -> bool:
+        return self.period.start <= day <= self.as_of and person.held(self.scope, day)
+
+
+# ---- the indicators ---------------------------------------------------------------------------------------
+def _signed(measure: MeasureFacts, following: MeasureFacts | None, facts: PersonFacts) -> bool:
+    for a in facts.agreements:
+        if a.measure_id == measure.id:
+            return True
+        if (
+            a.measure_id is None
+            and measure.reported_on is not None
+            and a.signed_on >= measure.reported_on
+            and (following is None or a.signed_on < following.ordered_on)
+        ):
+            return True
+    return False
+
+
+def execution_rate(frame: Frame) -> Figure:
+    """Orders received in the period: executed (reported and signed) ÷ executed + failed; pending left out."""
+    executed: list[UUID] = []
+    counted: list[UUID] = []
+    pending: list[UUID] = []
+    excused: list[UUID] = []
+    policy, as_of = frame.policy, frame.as_of
+    sign_days = timedelta(days=policy.agreement.sign_within_days)
+    for person in frame.people:
+        facts = frame.facts(person)
+        ordered = sorted(facts.measures, key=lambda m: (m.ordered_on, m.id))
+        for i, m in enumerate(ordered):
+            rules = policy.measures.get(m.kind)
+            if rules is None or not frame.held_in_period(person, m.ordered_on):
+                continue
+            following = ordered[i + 1] if i + 1 < len(ordered) else None
+            # Still within the deadline to report (unreported) or to sign (reported): not countable yet.
+            deadline = (
+                m.ordered_on + timedelta(days=rules.report_within_days)
+                if m.reported_on is None
+                else m.reported_on + sign_days
+            )
+            if m.reported_on is not None and _signed(m, following, facts):
+                executed.append(person.id)
+                counted.append(person.id)
+            elif as_of <= deadline:
+                pending.append(person.id)
+            elif m.reported_on is None and (
+                following is not None or person.status_on(as_of) in CANNOT_REPORT
+            ):
+                excused.append(person.id)
+            else:
+                counted.append(person.id)
+    return _figure(
+        d.EXECUTION_RATE,
+        FigureKind.RATE,
+        len(executed),
+        len(counted),
+        executed,
+        counted,
+        excluded_ids=_ids(pending + excused),
+        parts={"pending": len(pending), "not_counted": len(excused)},
+    )
+
+
+def window_compliance(frame: Frame) -> Figure:
+    """检测率: test windows met ÷ test windows due in the period."""
+    met = due = 0
+    met_ids: list[UUID] = []
+    due_ids: list[UUID] = []
+    for person in frame.people:
+        for w in frame.due_windows(person, ScheduleKind.TEST):
+            due += 1
+            due_ids.append(person.id)
+            if w.met_on is not None:
+                met += 1
+                met_ids.append(person.id)
+    return _figure(d.TEST_COMPLIANCE, FigureKind.RATE, met, due, met_ids, due_ids)
+
+
+def hair_coverage(frame: Frame) -> Figure:
+    covered: list[UUID] = []
+    due: list[UUID] = []
+    for person in frame.people:
+        windows_due = frame.due_windows(person, ScheduleKind.HAIR)
+        if windows_due:
+            due.append(person.id)
+            if all(w.met_on is not None for w in windows_due):
+                covered.append(person.id)
+    return _figure(d.HAIR_COVERAGE, FigureKind.RATE, len(covered), len(due), covered, due)
+
+
+def lost_rate(frame: Frame) -> Figure:
+    lost: list[UUID] = []
+    supervised: list[UUID] = []
+    for person in frame.people:
+        states = {
+            status
+            for _, _, status, office in person.segments(frame.period.start, frame.as_of)
+            if frame.scope.contains(office)
+        }
+        if states & SUPERVISED:
+            supervised.append(person.id)
+            if S.LOST in states:
+                lost.append(person.id)
+    return _figure(d.LOST_RATE, FigureKind.RATE, len(lost), len(supervised), lost, supervised)
+
+
+def relapses(frame: Frame) -> Figure:
+    count = 0
+    people: list[UUID] = []
+    for person in frame.people:
+        for incident in relapsed_during_measure(frame.facts(person), frame.as_of, frame.policy):
+            if frame.held_in_period(person, incident.on):
+                count += 1
+                people.append(person.id)
+    return _figure(d.RELAPSES, FigureKind.COUNT, count, None, people, ())
+
+
+def _clean_on(person: PersonRecord, facts: PersonFacts, day: date, policy: Policy) -> bool:
+    status = person.status_on(day)
+    if status is S.CLEAN_THREE_YEARS:
+        return True
+    return status is S.COMPLETED and clean_status(facts, day, policy).qualifies
+
+
+def consolidation_rate(frame: Frame, day: date | None = None) -> Figure:
+    """At the end of the period (or `day`): clean ≥ 3 years ÷ (clean ≥ 3 years + under a community measure)."""
+    on = frame.as_of if day is None else day
+    clean: list[UUID] = []
+    base: list[UUID] = []
+    for person in frame.people:
+        if not person.held(frame.scope, on):
+            continue
+        status = person.status_on(on)
+        if status in SUPERVISED:
+            base.append(person.id)
+        elif status in (S.CLEAN_THREE_YEARS, S.COMPLETED):
+            facts = frame.facts(person) if on == frame.as_of else person.as_of(on)
+            if _clean_on(person, facts, on, frame.policy):
+                clean.append(person.id)
+                base.append(person.id)
+    return _figure(
+        d.CONSOLIDATION_RATE, FigureKind.RATE, len(clean), len(base), clean, base, parts={"clean": len(clean)}
+    )
+
+
+def new_found_growth(frame: Frame) -> Figure:
+    """Newly found this period against the same span of last year (up to the same day while it runs)."""
+    last_start, last_end = shift_year(frame.period.start, -1), shift_year(frame.as_of, -1)
+    this: list[UUID] = []
+    last: list[UUID] = []
+    for person in frame.data.in_scope(frame.scope):
+        found = person.first_found_on
+        if found is None or not frame.scope.contains(person.office_on(found)):
+            continue
+        if frame.period.start <= found <= frame.as_of:
+            this.append(person.id)
+        elif last_start <= found <= last_end:
+            last.append(person.id)
+    if frame.as_of < frame.period.start:
+        this, last = [], []
+    return _figure(
+        d.NEW_FOUND_GROWTH,
+        FigureKind.GROWTH,
+        len(this) - len(last),
+        len(last),
+        this,
+        last,
+        parts={"this_period": len(this), "same_period_last_year": len(last)},
+    )
+
+
+def assistance(frame: Frame) -> list[Figure]:
+    """People helped (any kind, then by kind), training sessions and attendance, people employed."""
+    helped: set[UUID] = set()
+    by_kind: dict[AssistanceKind, set[UUID]] = defaultdict(set)
+    sessions: set[tuple[date, str]] = set()
+    attendance: set[tuple[UUID, date, str]] = set()
+    employed: set[UUID] = set()
+    employed_6m: set[UUID] = set()
+    for person in frame.people:
+        for a in person.assistance:
+            if not frame.held_in_period(person, a.on):
+                continue
+            helped.add(person.id)
+            by_kind[a.kind].add(person.id)
+            if a.kind is AssistanceKind.TRAINING:
+                session = (a.on, a.provider.strip())
+                sessions.add(session)
+                attendance.add((person.id, *session))
+            if a.outcome in EMPLOYED_OUTCOMES:
+                employed.add(person.id)
+            if a.outcome is AssistanceOutcome.EMPLOYED_SIX_MONTHS:
+                employed_6m.add(person.id)
+    trained = {pid for pid, _, _ in attendance}
+    figures = [_figure(d.ASSISTED, FigureKind.COUNT, len(helped), None, helped)]
+    figures += [
+        _figure(d.assisted_key(kind), FigureKind.COUNT, len(by_kind[kind]), None, by_kind[kind])
+        for kind in AssistanceKind
+    ]
+    figures += [
+        _figure(d.TRAINING_SESSIONS, FigureKind.COUNT, len(sessions), None, trained),
+        _figure(d.TRAINING_ATTENDANCE, FigureKind.COUNT, len(attendance), None, trained),
+        _figure(d.EMPLOYED, FigureKind.COUNT, len(employed), None, employed),
+        _figure(d.EMPLOYED_SIX_MONTHS, FigureKind.COUNT, len(employed_6m), None, employed_6m),
+    ]
+    return figures
+
+
+def all_figures(frame: Frame) -> list[Figure]:
+    """Every indicator, in the order a report lists them."""
+    return [
+        execution_rate(frame),
+        window_compliance(frame),
+        hair_coverage(frame),
+        lost_rate(frame),
+        relapses(frame),
+        consolidation_rate(frame),
+        new_found_growth(frame),
+        *assistance(frame),
+    ]
+
+
+def figures(data: Dataset, period: Period, scope: Scope) -> list[Figure]:
+    return all_figures(Frame(data, period, scope))
+
+
+def by_key(found: Sequence[Figure]) -> dict[str, Figure]:
+    return {f.key: f for f in found}
