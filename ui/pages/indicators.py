@@ -1,13 +1,43 @@
-"""Indicators: the caseload at a glance for the current month."""
+"""Indicators: the figures supervisors report upward, for a month, with their definitions and the people
+behind each figure; the monthly report (月报) exported to XLSX or PDF."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QLabel, QVBoxLayout
+from datetime import date
+from pathlib import Path
 
-from app.services.overview import Overview, overview
-from app.store.store import Changes
-from models.enums import PersonStatus, RiskColour
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from app.indicators.compute import Figure
+from app.indicators.summary import Indicators, for_store, percent
+from app.services import persons
+from app.store.store import Changes, Store
+from ui.errors import show_error
 from ui.pages.base import Page
+
+
+def _months(today: date, count: int = 12) -> list[str]:
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
 
 
 class IndicatorsPage(Page):
@@ -15,19 +45,59 @@ class IndicatorsPage(Page):
 
     def __init__(self, ctx, nav) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, nav)
+        self.data: Indicators | None = None
         self.heading = QLabel()
-        self.month = QGroupBox(self.tr("This month"))
-        self.month_form = QFormLayout(self.month)
-        self.status = QGroupBox(self.tr("People by status"))
-        self.status_grid = QGridLayout(self.status)
-        self.colours = QGroupBox(self.tr("People under a measure by risk colour"))
-        self.colour_form = QFormLayout(self.colours)
+        self.period = QComboBox()
+        self.period.setAccessibleName(self.tr("Period"))
+        for month in _months(ctx.today()):
+            self.period.addItem(month, month)
+        self.period.currentIndexChanged.connect(self.refresh)
+        self.export_xlsx = QPushButton(self.tr("Monthly report (XLSX)…"))
+        self.export_pdf = QPushButton(self.tr("Monthly report (PDF)…"))
+        self.export_xlsx.clicked.connect(lambda: self.export("xlsx"))
+        self.export_pdf.clicked.connect(lambda: self.export("pdf"))
+
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Indicator"), self.tr("Value"), self.tr("Count"), self.tr("Definition")]
+        )
+        self.table.setAccessibleName(self.tr("Indicators"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.itemSelectionChanged.connect(self._drill_down)
+
+        self.people_heading = QLabel(self.tr("Select a figure to see the people behind it."))
+        self.people = QListWidget()
+        self.people.setAccessibleName(self.tr("People behind the figure"))
+        self.people.itemActivated.connect(
+            lambda item: self.nav.open_person(item.data(Qt.ItemDataRole.UserRole))
+        )
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.period)
+        top.addWidget(self.export_xlsx)
+        top.addWidget(self.export_pdf)
+        side = QVBoxLayout()
+        side.addWidget(self.people_heading)
+        side.addWidget(self.people, 1)
+        holder = QLabel()
+        holder.setLayout(side)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(holder)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.month)
-        layout.addWidget(self.status)
-        layout.addWidget(self.colours)
-        layout.addStretch(1)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
 
     def title(self) -> str:
         return self.tr("Indicators")
@@ -36,34 +106,74 @@ class IndicatorsPage(Page):
         return bool(changes.persons)
 
     def refresh(self) -> None:
-        today = self.ctx.today()
-        self.ctx.runner.run(lambda store: overview(store, today), on_done=self._show, parent=self)
+        period = self.period.currentData()
+        self.heading.setText(f"<h2>{self.title()} · {period}</h2>")
+        self.ctx.runner.run(
+            lambda store: for_store(store, period),
+            on_done=self._show,
+            on_error=lambda error: show_error(self, error),
+            parent=self,
+            label=self.tr("Working out the indicators…"),
+        )
 
-    def _show(self, data: Overview) -> None:
-        self.heading.setText(f"<h2>{self.title()} · {data.month}</h2>")
-        _clear(self.month_form)
-        for label, value in (
-            (self.tr("Drug tests"), data.tests_this_month),
-            (self.tr("Positive tests"), data.positives_this_month),
-            (self.tr("Visits and talks"), data.visits_this_month),
-            (self.tr("Overdue tasks today"), data.overdue_tasks),
-        ):
-            figure = QLabel(f"<b>{value}</b>")
-            figure.setAccessibleName(label)
-            self.month_form.addRow(label, figure)
-        _clear(self.status_grid)
-        for n, status in enumerate(PersonStatus):
-            row, column = divmod(n, 3)
-            value = f"<b>{data.by_status.get(status, 0)}</b>"
-            cell = QLabel(self.tr("%1: %2").replace("%1", status.label.render()).replace("%2", value))
-            self.status_grid.addWidget(cell, row, column)
-        _clear(self.colour_form)
-        for colour in RiskColour:
-            self.colour_form.addRow(colour.label.render(), QLabel(f"<b>{data.by_colour.get(colour, 0)}</b>"))
+    def _show(self, data: Indicators) -> None:
+        self.data = data
+        self.table.setRowCount(len(data.figures))
+        for row, figure in enumerate(data.figures):
+            count = (
+                str(figure.numerator)
+                if figure.denominator is None
+                else f"{figure.numerator} / {figure.denominator}"
+            )
+            cells = (
+                figure.name.render(),
+                percent(figure.value, figure.kind),
+                count,
+                figure.definition.render(),
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeRowsToContents()
+        self.people.clear()
 
+    def _drill_down(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.data is None:
+            return
+        figure: Figure = self.data.figures[rows[0].row()]
+        ids = list(figure.numerator_ids)
+        self.people_heading.setText(figure.name.render())
+        self.ctx.runner.run(lambda store: persons.summaries(store, ids), on_done=self._show_people)
 
-def _clear(layout) -> None:  # type: ignore[no-untyped-def]
-    while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
+    def _show_people(self, people: list[persons.PersonSummary]) -> None:
+        self.people.clear()
+        for person in people:
+            item = QListWidgetItem(f"{person.name}  {person.record_no}  {person.status.label.render()}")
+            item.setData(Qt.ItemDataRole.UserRole, person.id)
+            self.people.addItem(item)
+
+    def export(self, kind: str) -> None:
+        period = self.period.currentData()
+        suffix = "xlsx" if kind == "xlsx" else "pdf"
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the monthly report"), f"月报-{period}.{suffix}", f"*.{suffix}"
+        )
+        if not target:
+            return
+        from app.reports.export import export_report
+
+        writer = None
+        if kind == "pdf":
+            from ui.reports_pdf import report_pdf
+
+            writer = report_pdf
+
+        def work(store: Store) -> object:
+            return export_report(store, period, Path(target), fmt=kind, pdf=writer)
+
+        self.ctx.runner.run(
+            work,
+            on_error=lambda error: show_error(self, error),
+            parent=self,
+            label=self.tr("Writing the report…"),
+        )
