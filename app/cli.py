@@ -82,6 +82,17 @@ AUDIT_BROKEN = Text(
 PASSWORD_CHANGED = Text("已为 {login} 设置新密码。", "The password of {login} was changed.")
 USER_ADDED = Text("已添加用户 {login}（{role}）。", "Added user {login} ({role}).")
 USER_DEACTIVATED = Text("已停用用户 {login}。", "Deactivated user {login}.")
+INDICATORS_HEADER = Text(
+    "{scope} {period} 指标（数据截至 {as_of}）：", "Indicators of {scope}, {period} (figures as at {as_of}):"
+)
+REPORT_DONE = Text(
+    "已生成报告 {path}。此次导出已记入审计日志。", "Wrote the report to {path}. The export was audited."
+)
+REPORT_FULL_NAMES = Text(
+    "注意：该报告含完整姓名，属敏感个人信息，请妥善保管，用后删除。",
+    "Note: this report holds full names, which are sensitive personal data: keep it safe and delete it "
+    "after use.",
+)
 
 
 def say(text: Text, **params: Any) -> None:
@@ -364,6 +375,55 @@ def cmd_audit_verify(store: Store, args: argparse.Namespace) -> int:
     return 1
 
 
+def sync_command(name: str) -> Callable[[Store, argparse.Namespace], int]:
+    """A command of the sync client, found at run time: the client imports the core, not the reverse."""
+
+    def run(store: Store, args: argparse.Namespace) -> int:
+        import importlib
+
+        return int(getattr(importlib.import_module("sync.client.commands"), name)(store, args))
+
+    return run
+
+
+def cmd_indicators(store: Store, args: argparse.Namespace) -> int:
+    from app.indicators import for_store, percent, to_json
+
+    ind = for_store(store, args.period, args.scope)
+    if args.json:
+        dump_json(to_json(ind))
+        return 0
+    lang = current_language()
+    say(INDICATORS_HEADER, scope=ind.scope.code, period=ind.period.label(lang), as_of=ind.as_of)
+    for f in ind.figures:
+        ratio = str(f.numerator) if f.denominator is None else f"{f.numerator}/{f.denominator}"
+        print(f"{f.name.render(lang)}\t{percent(f.value, f.kind)}\t{ratio} {f.unit.render(lang)}")
+        print(f"    {f.definition.render(lang)}")
+    return 0
+
+
+def cmd_report(store: Store, args: argparse.Namespace) -> int:
+    # PDF is drawn by Qt, which the core does not import: the writer is found at run time (as for `start`).
+    import importlib
+
+    from app.reports import export_report, report_format
+
+    fmt = report_format(args.out, args.format)
+    pdf = None
+    if fmt == "pdf":
+        try:
+            pdf = importlib.import_module("ui.reports_pdf").report_pdf
+        except ImportError:
+            pdf = None  # export_report says a PDF cannot be made here
+    export_report(
+        store, args.period, args.out, scope=args.scope, fmt=fmt, full_names=args.full_names, pdf=pdf
+    )
+    print(REPORT_DONE.render(path=args.out), file=sys.stderr)
+    if args.full_names:
+        print(REPORT_FULL_NAMES.render(), file=sys.stderr)
+    return 0
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     # The GUI is optional in a build (a headless tool has none), so the core finds it at run time.
     import importlib
@@ -449,6 +509,49 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit chain").add_subparsers(dest="action", required=True)
     command("verify", with_store(cmd_audit_verify), "verify the audit hash chain", audit)
 
+    p = command(
+        "enroll", with_store(sync_command("enroll")), "enrol this computer with a sync server (admin)"
+    )
+    p.add_argument("--server", required=True, help="the sync server's address (https://...)")
+    p.add_argument("--code", required=True, help="the one-time enrolment code IT made on the server")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server")
+
+    p = command("sync", with_store(sync_command("sync")), "sync with the server until Ctrl+C (or --once)")
+    p.add_argument("--once", action="store_true", help="push, pull, print a summary and exit")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server")
+    sync_actions = p.add_subparsers(dest="action", metavar="ACTION")
+    command(
+        "status",
+        with_store(sync_command("status")),
+        "what waits, what was refused, the last sync",
+        sync_actions,
+    )
+    p = command(
+        "export-bundle",
+        with_store(sync_command("export_bundle")),
+        "the outbox as an encrypted USB bundle",
+        sync_actions,
+    )
+    p.add_argument("--out", type=Path, required=True)
+    p = command(
+        "import-bundle",
+        with_store(sync_command("import_bundle")),
+        "apply a bundle from the server",
+        sync_actions,
+    )
+    p.add_argument("file", type=Path)
+
+    p = command("indicators", with_store(cmd_indicators), "indicators for a period and scope")
+    p.add_argument("--period", required=True, help="a month 2026-10, a quarter 2026-Q4 or a year 2026")
+    p.add_argument("--scope", default=None, help="office (9 digits) or county (6) code; default: this office")
+
+    p = command("report", with_store(cmd_report), "the monthly report as XLSX or PDF (audited)")
+    p.add_argument("--period", required=True, help="a month 2026-10, a quarter 2026-Q4 or a year 2026")
+    p.add_argument("--scope", default=None, help="office (9 digits) or county (6) code; default: this office")
+    p.add_argument("--format", choices=["xlsx", "pdf"], default=None, help="default: from the file name")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--full-names", action="store_true", help="full names, not surname + record (audited)")
+
     p = command("start", cmd_start, "start the desktop app")
     p.add_argument("--no-crash-dialog", action="store_true", help="log unexpected errors without a dialog")
 
@@ -457,6 +560,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
 
     command("selftest", cmd_selftest, "check keys, ciphers, the store and migrations")
+
+    # IT's maintenance commands: backup, restore, provision, diagnostics (app/maintenance/commands.py).
+    from app.maintenance.commands import add_commands
+
+    add_commands(command)
     return parser
 
 
@@ -471,6 +579,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.user = getattr(args, "user", None)
     args.json = getattr(args, "json", False)
     data_dir = DataDir(args.data_dir)
+    from app.maintenance.backup import finish_interrupted_restore
+
+    finish_interrupted_restore(args.data_dir)  # a restore cut short by a crash completes first
     if data_dir.exists():
         setup_file_logging(data_dir.logs)
     try:

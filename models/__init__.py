@@ -18,6 +18,7 @@ from models.facts import (
 )
 from models.org import Office, User
 from models.person import Measure, Person, StatusEvent, WorkGroupMember
+from models.sync import SyncConflict, SyncFieldClock, SyncParked, SyncState
 from models.system import AuditEntry, OutboxChange, Setting
 
 __all__ = [
@@ -40,6 +41,10 @@ __all__ = [
     "RiskOverride",
     "Setting",
     "StatusEvent",
+    "SyncConflict",
+    "SyncFieldClock",
+    "SyncParked",
+    "SyncState",
     "User",
     "Violation",
     "Visit",

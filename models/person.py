@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, enum_type, id_column, sealed
@@ -46,6 +46,9 @@ class Person(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     hlc: Mapped[str] = mapped_column(String(40))
+    # The clock of each profile field's last change (JSON object field → HLC): offices merge the profile
+    # field by field, the later clock winning. Clock values only, never field values.
+    field_hlc: Mapped[str | None] = mapped_column(Text)
 
 
 class WorkGroupMember(Base):

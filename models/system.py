@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, sealed
@@ -40,6 +40,7 @@ class OutboxChange(Base):
     """
 
     __tablename__ = "outbox_change"
+    __table_args__ = (Index("ix_outbox_change_entity_id", "entity_id"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     entity: Mapped[str] = mapped_column(String(32))
@@ -49,6 +50,13 @@ class OutboxChange(Base):
     hlc: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime]
     acked_at: Mapped[datetime | None]
+    # For a person update: each changed field's clock before the change (JSON object), so the server can
+    # tell a concurrent change of the same field from a later one.
+    base: Mapped[str | None] = mapped_column(Text)
+    # The server refused this change: it stays here, visible with its reason, and no longer blocks the queue.
+    rejected_at: Mapped[datetime | None]
+    reject_code: Mapped[str | None] = mapped_column(String(32))
+    reject_reason: Mapped[bytes | None] = sealed()  # the server's words in both languages (may quote a value)
 
 
 class Setting(Base):

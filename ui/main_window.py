@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.outbox import pending_count
-from app.store.store import Changes
 from ui.context import UiContext
 from ui.lock import IdleWatcher, LockScreen
 from ui.pages.base import Page
@@ -30,6 +28,7 @@ from ui.pages.review import ReviewPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sync_page import SyncPage
 from ui.pages.today import TodayPage
+from ui.sync_scheduler import SyncScheduler
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +48,7 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 8px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {}
+        self.sync_scheduler = SyncScheduler(ctx.runner, parent=self)
         person_file = PersonFilePage(ctx, self)
         for page in (
             TodayPage(ctx, self),
@@ -63,6 +63,9 @@ class MainWindow(QMainWindow):
                 continue
             self._add_page(page, in_nav=True)
         self._add_page(person_file, in_nav=False)
+        sync_page = self.pages["sync"]
+        assert isinstance(sync_page, SyncPage)
+        sync_page.attach_scheduler(self.sync_scheduler)
         self.nav.currentRowChanged.connect(self._nav_to_row)
 
         body = QWidget()
@@ -80,9 +83,10 @@ class MainWindow(QMainWindow):
         lock_shortcut.activated.connect(self.lock)
         self._lock_screen: LockScreen | None = None
         self._hidden: list[QWidget] = []
-        ctx.runner.changed.connect(self._on_changed)
+        self.sync_scheduler.status_changed.connect(self._show_sync_state)
+        self.sync_scheduler.running_changed.connect(lambda _running: self._show_sync_state())
         self.nav.setCurrentRow(0)
-        self._refresh_pending()
+        self.sync_scheduler.start()
 
     def _add_page(self, page: Page, in_nav: bool) -> None:
         self.pages[page.key] = page
@@ -132,24 +136,9 @@ class MainWindow(QMainWindow):
         page.open(person_id, action)
 
     # ---- status -----------------------------------------------------------------------------------------
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.entities:
-            self._refresh_pending()
-
-    def _refresh_pending(self) -> None:
-        self.ctx.runner.run(pending_count, on_done=self._show_pending)
-
-    def _show_pending(self, count: int) -> None:
-        if count == 0:
-            self.sync_label.setText(self.tr("All changes are saved on this computer; nothing waits to sync."))
-        else:
-            self.sync_label.setText(
-                self.tr(
-                    "Not connected to a sync server: %n change(s) saved on this computer wait to sync.",
-                    "",
-                    count,
-                )
-            )
+    def _show_sync_state(self, _status: object = None) -> None:
+        """The scheduler's honest sentence: not enrolled, offline since, changes waiting, last sync."""
+        self.sync_label.setText(self.sync_scheduler.summary_text())
 
     # ---- locking ----------------------------------------------------------------------------------------
     def lock(self) -> None:

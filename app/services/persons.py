@@ -7,6 +7,7 @@ carries the field names, so sync can merge field by field) and is audited withou
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,13 +15,14 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
+from app.clock import parse_hlc
 from app.errors import NotFound, Refused
 from app.search import make_entry
 from app.services import codec
 from app.services.inputs import PersonInput, WorkGroupMemberInput
 from app.services.people_access import PERSON_NOT_FOUND, require_person
 from app.store.store import Changes, Store, Tx
-from models import Measure, Person, StatusEvent, User, WorkGroupMember
+from models import Measure, OutboxChange, Person, StatusEvent, User, WorkGroupMember
 from models.enums import Gender, MeasureKind, PersonStatus, RiskColour, WorkGroupRole
 from models.ids import new_id
 from models.labels import field_label
@@ -172,7 +174,9 @@ def update_profile(store: Store, person_id: UUID, **changes: Any) -> Changes:
         person.updated_at = tx.now
         person.hlc = tx.hlc()
         columns = sorted({c for f in changed for c in _columns_of(f)})
+        base = advance_field_clocks(tx.session, person, [*changed, "updated_at"], person.hlc)
         tx.outbox("person", person_id, "update", [*columns, "updated_at"], person.hlc)
+        _set_outbox_base(tx, person_id, person.hlc, {f: base[f] for f in changed})
         tx.audit(
             "person.update",
             entity="person",
@@ -264,7 +268,54 @@ def _next_record_no(tx: Tx) -> str:
     count = tx.session.scalar(
         select(func.count()).select_from(Person).where(Person.record_no.like(prefix + "%"))
     )
-    return f"{prefix}{(count or 0) + 1:05d}"
+    number = (count or 0) + 1
+    # People registered on another computer of the office arrive by sync with numbers of their own, so
+    # the count can land on a number already taken: take the next free one.
+    while tx.session.scalar(select(Person.id).where(Person.record_no == f"{prefix}{number:05d}")):
+        number += 1
+    return f"{prefix}{number:05d}"
+
+
+# ---- sync clocks ----------------------------------------------------------------------------------------
+def field_clocks(session: Any, person: Person) -> dict[str, str]:
+    """The clock of each profile field's last change: recorded ones (``field_hlc``), else the newest local
+    outbox change naming the field (a change written by another service, or the registration)."""
+    clocks: dict[str, str] = {}
+    rows = session.execute(
+        select(OutboxChange.fields, OutboxChange.hlc).where(
+            OutboxChange.entity == "person", OutboxChange.entity_id == person.id
+        )
+    )
+    for names, hlc in rows:
+        for name in json.loads(names):
+            clocks[name] = _later(clocks.get(name, ""), hlc)
+    for name, hlc in json.loads(person.field_hlc or "{}").items():
+        clocks[name] = _later(clocks.get(name, ""), hlc)
+    return clocks
+
+
+def _later(a: str, b: str) -> str:
+    """The later of two clocks, compared as (ms, counter, device) so a counter past 9999 sorts right."""
+    if not a:
+        return b
+    if not b:
+        return a
+    return a if parse_hlc(a) >= parse_hlc(b) else b
+
+
+def advance_field_clocks(session: Any, person: Person, fields: list[str], hlc: str) -> dict[str, str]:
+    """Record ``hlc`` as the clock of ``fields``; returns every field's clock as it was before."""
+    before = field_clocks(session, person)
+    recorded = json.loads(person.field_hlc or "{}")
+    recorded.update(dict.fromkeys(fields, hlc))
+    person.field_hlc = json.dumps(recorded, sort_keys=True, separators=(",", ":"))
+    return {f: before.get(f, "") for f in fields}
+
+
+def _set_outbox_base(tx: Tx, person_id: UUID, hlc: str, base: dict[str, str]) -> None:
+    for pending in tx.session.new:
+        if isinstance(pending, OutboxChange) and pending.entity_id == person_id and pending.hlc == hlc:
+            pending.base = json.dumps(base, sort_keys=True, separators=(",", ":"))
 
 
 # ---- reading ------------------------------------------------------------------------------------------

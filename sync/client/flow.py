@@ -1,0 +1,227 @@
+"""One sync, as a sequence of steps: database steps and network steps, never both in one.
+
+``sync_flow`` is a generator that yields ``OnDb`` (run it on the database thread with the store) and
+``OnNet`` (run it anywhere but there) steps and is sent each result back; it returns a
+``SyncSummary``. The command line runs it in a loop (``run_flow``); the desktop app runs each step
+through its op runner, so the GUI never waits and the database thread never waits on the network.
+A failure is recorded in the store (for the status bar and ``sync status``) and raised again.
+Every step is safe to lose: a computer switched off at any point resumes without loss or duplicates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from app.errors import UserError
+from app.logs import describe_unexpected, log
+from app.store.store import Store
+from models.text import Text
+from sync import protocol
+from sync.client import pull, push, state
+from sync.client.errors import CursorExpired, NotEnrolled, SyncError, TooLarge, problem_message
+from sync.client.transport import DEFAULT_TIMEOUT, Transport
+
+MAX_ROUNDS = 10_000  # pages or batches in one sync: a bound against a server that never says "done"
+
+UNEXPECTED = Text(
+    "同步时发生了意外错误，已记入日志（不含个人信息）。数据完好，稍后会自动重试；如反复出现，请联系信息技术人员。",
+    "An unexpected error stopped the sync; it was logged (without personal data). The data is intact and "
+    "the sync will be tried again later; if it keeps happening, contact IT staff.",
+)
+SUMMARY = Text(
+    "同步完成：发送 {sent} 条（其中 {duplicates} 条服务器已有），被拒绝 {rejected} 条；收到 {pulled} 条，{conflicts} 条冲突待审核；仍有 {pending} 条待发送。",
+    "Sync done: {sent} changes sent ({duplicates} the server already had), {rejected} refused; {pulled} "
+    "received, {conflicts} conflicts for review; {pending} still waiting to be sent.",
+)
+
+
+@dataclass(frozen=True)
+class OnDb:
+    name: str
+    work: Callable[[Store], Any]
+
+
+@dataclass(frozen=True)
+class OnNet:
+    name: str
+    work: Callable[[], Any]
+
+
+Step = OnDb | OnNet
+SyncFlow = Generator[Step, Any, "SyncSummary"]
+TransportFactory = Callable[..., Transport]
+
+
+@dataclass
+class SyncSummary:
+    sent: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    deferred: int = 0  # stamped by a clock that ran ahead: sent again once the server's clock catches up
+    pulled: int = 0
+    parked: int = 0
+    conflicts: int = 0
+    rebuilt: bool = False
+    cursor: int = 0
+    steps: list[str] = field(default_factory=list)
+
+    def message(self, pending: int) -> str:
+        return SUMMARY.render(
+            sent=self.sent,
+            duplicates=self.duplicates,
+            rejected=self.rejected,
+            pulled=self.pulled,
+            conflicts=self.conflicts,
+            pending=pending,
+        )
+
+
+def sync_flow(
+    transport_factory: TransportFactory = Transport,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    do_push: bool = True,
+    do_pull: bool = True,
+    clock: Callable[[], float] = time.time,
+) -> SyncFlow:
+    summary = SyncSummary()
+    try:
+        creds = yield OnDb("credentials", state.read_credentials)
+        if creds is None:
+            raise NotEnrolled()
+        transport = transport_factory(creds.server_url, creds.token, timeout=timeout)
+        asked = clock()
+        meta = yield OnNet("meta", transport.meta)
+        state.check_meta(meta, (asked + clock()) * 500)  # the midpoint of the round trip, in ms
+        limit = max(1, min(protocol.MAX_BATCH, int(meta.max_batch or protocol.MAX_BATCH)))
+        max_body = int(meta.max_body_bytes or protocol.MAX_BODY_BYTES)
+        if do_push:
+            yield from _push(transport, summary, limit, max_body)
+        if do_pull:
+            yield from _pull(transport, summary, limit)
+        yield OnDb("success", partial(state.record_success, server_id=meta.server_id))
+        return summary
+    except SyncError as error:
+        if not isinstance(error, NotEnrolled):
+            yield OnDb("failure", partial(state.record_failure, error=error))
+        raise
+    except UserError:
+        raise
+    except Exception as error:
+        log.error("sync failed: %s", describe_unexpected(error))
+        failure = SyncError(UNEXPECTED(), "unexpected")
+        yield OnDb("failure", partial(state.record_failure, error=failure))
+        raise failure from error
+
+
+def _push(
+    transport: Transport, summary: SyncSummary, limit: int, max_body: int
+) -> Generator[Step, Any, None]:
+    later: frozenset[int] = frozenset()  # deferred by the server in this sync: not sent again until the next
+    for _ in range(MAX_ROUNDS):
+        batch = yield OnDb("build", partial(push.build_batch, limit=limit, max_body=max_body, skip=later))
+        if batch is None:
+            return
+        if batch.request.changes:
+            try:
+                response = yield OnNet("push", partial(transport.push, batch.request))
+            except TooLarge:
+                if len(batch.request.changes) <= 1:
+                    raise
+                limit = max(1, len(batch.request.changes) // 2)
+                continue
+        else:  # every change of this batch failed to build here: record that, send nothing
+            response = protocol.PushResponse(results=[], server_time_ms=0)
+        outcome = yield OnDb("ack", partial(push.apply_results, batch=batch, response=response))
+        summary.sent += outcome.applied + outcome.duplicates
+        summary.duplicates += outcome.duplicates
+        summary.rejected += outcome.rejected
+        summary.deferred += len(outcome.deferred)
+        later = later | frozenset(outcome.deferred)
+        if not outcome.progress and not outcome.deferred:
+            return  # the server answered nothing about this batch: try again next time, do not spin
+
+
+def _pull(transport: Transport, summary: SyncSummary, limit: int) -> Generator[Step, Any, None]:
+    for _ in range(MAX_ROUNDS):
+        position = yield OnDb("position", pull.read_position)
+        if position.snapshot_after is not None:
+            page = yield OnNet("snapshot", partial(transport.snapshot, position.snapshot_after, limit))
+            outcome = yield OnDb(
+                "apply_snapshot", partial(pull.apply_snapshot_page, page=page, after=position.snapshot_after)
+            )
+            summary.rebuilt = True
+            _count(summary, outcome)
+            continue
+        try:
+            page = yield OnNet("pull", partial(transport.pull, position.cursor, limit))
+        except CursorExpired:
+            yield OnDb("begin_snapshot", pull.begin_snapshot)
+            continue
+        outcome = yield OnDb("apply", partial(pull.apply_pull_page, page=page, after=position.cursor))
+        _count(summary, outcome)
+        if outcome.stale:
+            continue  # another sync moved the cursor meanwhile: ask again from where it is now
+        if not page.more or outcome.cursor <= position.cursor:
+            return
+
+
+def _count(summary: SyncSummary, outcome: pull.PullOutcome) -> None:
+    summary.pulled += outcome.applied
+    summary.parked += outcome.parked
+    summary.conflicts += outcome.conflicts
+    summary.cursor = outcome.cursor
+
+
+def resolve_flow(
+    conflict_id: str,
+    field_name: str,
+    value: Any,
+    transport_factory: TransportFactory = Transport,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Generator[Step, Any, protocol.ChangeResult]:
+    """A supervisor picks the value of a disputed field (supervisor devices only). The decision comes
+    back to every computer in scope, this one included, with the next pull."""
+    creds = yield OnDb("credentials", state.read_credentials)
+    if creds is None:
+        raise NotEnrolled()
+    transport = transport_factory(creds.server_url, creds.token, timeout=timeout)
+    request = protocol.ResolveRequest(field=field_name, value=value)
+    response = yield OnNet("resolve", partial(transport.resolve, conflict_id, request))
+    (result,) = response.results or [protocol.ChangeResult(0, "rejected", "bad_reply")]
+    if result.status == "rejected":
+        raise SyncError(problem_message(result.code, result.message_zh, result.message_en), result.code)
+    return result
+
+
+# ---- running a flow in one thread (the command line, tests) ------------------------------------------------
+StepHook = Callable[[str, str], None]  # (step name, "before" | "after")
+
+
+def run_flow(store: Store, flow: SyncFlow, hook: StepHook | None = None) -> SyncSummary:
+    """Run every step here, in order. ``hook`` sees each step before and after it runs (tests raise from
+    it to stop a sync at any point, as a power cut would)."""
+    value: Any = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                step = flow.send(value) if error is None else flow.throw(error)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            value, error = None, None
+            if hook is not None:
+                hook(step.name, "before")
+            try:
+                value = step.work(store) if isinstance(step, OnDb) else step.work()
+            except Exception as exc:
+                error = exc
+            if hook is not None:
+                hook(step.name, "after")
+    finally:
+        flow.close()
