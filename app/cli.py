@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.cli_help import localise
 from app.errors import UserError
 from app.logs import describe_unexpected, log, setup_file_logging
 from app.paths import DataDir, default_data_dir
@@ -570,6 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    localise(parser)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

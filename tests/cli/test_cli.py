@@ -214,3 +214,27 @@ def test_selftest_passes():
     result = run("selftest", password=None, user=None)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "自检全部通过" in result.stdout
+
+
+def test_every_help_text_has_chinese():
+    import argparse
+
+    from app.cli import build_parser
+    from app.cli_help import HELP_ZH
+
+    texts: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser) -> None:
+        for action in parser._actions:
+            if action.help and action.help != argparse.SUPPRESS:
+                texts.append(action.help)
+            if isinstance(action, argparse._SubParsersAction):
+                texts.extend(choice.help for choice in action._choices_actions)
+                for sub in action.choices.values():
+                    walk(sub)
+
+    walk(build_parser())
+    assert len(texts) > 40
+    assert [t for t in texts if t not in HELP_ZH] == []
+    shown = run("--help", password=None, user=None)
+    assert "启动桌面程序" in shown.stdout
