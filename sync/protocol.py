@@ -61,7 +61,11 @@ class Problem:
     """Why a request (or one change) was refused: a stable code and a sentence in both languages."""
 
     code: str  # e.g. "bad_token", "revoked", "code_used", "code_expired", "out_of_scope", "invalid",
-    #            "protocol", "clock_skew", "too_large", "cursor_expired", "rate_limited"
+    #            "protocol", "clock_skew", "too_large", "cursor_expired", "rate_limited"; the server also
+    #            sends "bad_code" (unknown enrolment code), "forbidden" (a worker resolving a conflict),
+    #            "not_found", "immutable" (a fact re-sent with other content), "resolved" (a conflict
+    #            resolved already, otherwise), "busy" (503: retry later), and, on an *applied*
+    #            ChangeResult, "conflict" (both values kept until a supervisor decides)
     message_zh: str
     message_en: str
 
@@ -148,6 +152,10 @@ class ServerChange:
     person_id: str | None
     fields: dict[str, Any]
     origin_device: str  # the device that made it ("" for the server itself)
+    # Whole records of updatable entities (a snapshot's, or a transferred person's file sent to the new
+    # office): the clock of each field's value, so the device can send exact ``base`` clocks. None
+    # elsewhere (a pulled change's fields all carry its ``hlc``); older peers ignore it.
+    field_clocks: dict[str, str] | None = None
 
 
 @dataclass

@@ -37,14 +37,14 @@ def test_pages_and_forms_name_every_input(qtbot, ui_ctx):
     problems = []
     for key in ("today", "people", "indicators", "sync", "settings"):
         window.show_page(key)
-        qtbot.waitUntil(lambda: ui_ctx.runner.idle, timeout=20_000)
+        qtbot.waitUntil(lambda: ui_ctx.runner.idle, timeout=60_000)
         problems += unnamed(window.pages[key])
     people = window.pages["people"]
-    qtbot.waitUntil(lambda: people.model.rowCount() > 0, timeout=20_000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: people.model.summary(0) is not None, timeout=20_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: people.model.rowCount() > 0, timeout=60_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: people.model.summary(0) is not None, timeout=60_000)  # type: ignore[attr-defined]
     window.open_person(people.model.summary(0).id)  # type: ignore[attr-defined]
     page = window.pages["person"]
-    qtbot.waitUntil(lambda: getattr(page, "file", None) is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: getattr(page, "file", None) is not None, timeout=60_000)
     problems += unnamed(page)
     for action in ("visit", "test", "assistance", "leave", "violation", "status"):
         form = page.start(action)  # type: ignore[attr-defined]

@@ -1,0 +1,204 @@
+"""The change log: written in commit order, pulled by scope, compacted below a floor.
+
+Cursors must be handed out in the order transactions commit, or a pull could see cursor 101 (committed)
+while 100 (still running) is invisible, move past it, and never see it. So a write collects its entries
+and inserts them as its very last step, under one advisory lock held until commit (PostgreSQL; SQLite
+writers are serial anyway). Everything slow happens before that lock; inside it is one INSERT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from sync.protocol import PullResponse, ServerChange
+from sync.server.db import LOCK_LOG, lock, utcnow
+from sync.server.problems import CURSOR_AHEAD, CURSOR_EXPIRED, AdminError, Refusal
+from sync.server.schema import ChangeLogEntry, ServerSetting, audit
+from sync.server.scope import clause, county_of, covers
+
+MAX_PAGE = 1000
+DEFAULT_PAGE = 500
+
+
+@dataclass
+class Pending:
+    kind: str
+    entity: str
+    entity_id: str
+    op: str
+    hlc: str
+    office_code: str
+    person_id: str | None
+    fields: dict[str, Any]
+    origin_device: str
+    field_clocks: dict[str, str] | None = None
+
+
+class LogWriter:
+    """Collects a transaction's log entries; ``flush`` writes them last, in order, under the log lock."""
+
+    def __init__(self) -> None:
+        self.pending: list[Pending] = []
+
+    def add(
+        self,
+        kind: str,
+        entity: str,
+        entity_id: str,
+        op: str,
+        hlc: str,
+        office_code: str,
+        person_id: str | None,
+        fields: dict[str, Any],
+        origin_device: str,
+        field_clocks: dict[str, str] | None = None,
+    ) -> None:
+        self.pending.append(
+            Pending(
+                kind, entity, entity_id, op, hlc, office_code, person_id, fields, origin_device, field_clocks
+            )
+        )
+
+    def flush(self, session: Session) -> None:
+        if not self.pending:
+            return
+        session.flush()  # everything else first: the lock is held only for the INSERT and the commit
+        lock(session, LOCK_LOG)
+        now = utcnow()
+        session.add_all(
+            ChangeLogEntry(
+                kind=p.kind,
+                entity=p.entity,
+                entity_id=p.entity_id,
+                op=p.op,
+                hlc=p.hlc,
+                office_code=p.office_code,
+                county=county_of(p.office_code),
+                person_id=p.person_id,
+                fields=p.fields,
+                field_clocks=p.field_clocks,
+                origin_device=p.origin_device,
+                created_at=now,
+            )
+            for p in self.pending
+        )
+        session.flush()
+        self.pending.clear()
+
+
+# ---- settings -------------------------------------------------------------------------------------------
+def log_floor(session: Session) -> int:
+    """Entries below this cursor may have been compacted away (0: nothing ever was)."""
+    value = session.scalar(select(ServerSetting.value).where(ServerSetting.key == "log_floor"))
+    return int(value) if value else 0
+
+
+def log_head(session: Session) -> int:
+    """The newest cursor: every entry up to it is committed and visible (see the module docstring)."""
+    newest = session.scalar(select(func.max(ChangeLogEntry.cursor))) or 0
+    return max(newest, log_floor(session) - 1, 0)
+
+
+def check_cursor(session: Session, after: int) -> int:
+    """The log head, or Refusal(cursor_expired) when the log can no longer serve a pull after ``after``."""
+    floor = log_floor(session)
+    head = log_head(session)
+    if after < floor - 1:
+        raise Refusal(CURSOR_EXPIRED, cursor=after, floor=floor)
+    if after > head:
+        raise Refusal(CURSOR_AHEAD, cursor=after, head=head)
+    return head
+
+
+# ---- pull -----------------------------------------------------------------------------------------------
+def pull(session: Session, scope: str, after: int, limit: int) -> PullResponse:
+    """The log after ``after`` in ``scope``, one page.
+
+    The head is read first and the page is bounded by it: cursors are committed in order, so every entry
+    up to the head is visible to the page query. When the page is the last one, the returned cursor is
+    the head itself, so a device whose offices were quiet still moves on (and a later compaction does
+    not strand it).
+    """
+    head = check_cursor(session, after)
+    rows = list(
+        session.scalars(
+            select(ChangeLogEntry)
+            .where(
+                clause(scope, ChangeLogEntry.office_code, ChangeLogEntry.county),
+                ChangeLogEntry.cursor > after,
+                ChangeLogEntry.cursor <= head,
+            )
+            .order_by(ChangeLogEntry.cursor)
+            .limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = rows[-1].cursor if more else head
+    return PullResponse([server_change(r) for r in rows if visible(r, scope)], cursor, more)
+
+
+def visible(entry: ChangeLogEntry, scope: str) -> bool:
+    """A tombstone is news only to devices that lose the person: not to a county that sees both offices."""
+    if entry.kind != "tombstone":
+        return True
+    destination = entry.fields.get("office_code")
+    return not (isinstance(destination, str) and covers(scope, destination))
+
+
+def server_change(entry: ChangeLogEntry) -> ServerChange:
+    return ServerChange(
+        cursor=entry.cursor,
+        kind=entry.kind,  # type: ignore[arg-type]
+        entity=entry.entity,
+        id=entry.entity_id,
+        op=entry.op,  # type: ignore[arg-type]
+        hlc=entry.hlc,
+        office_code=entry.office_code,
+        person_id=entry.person_id,
+        fields=entry.fields,
+        origin_device=entry.origin_device,
+        field_clocks=entry.field_clocks,
+    )
+
+
+def pull_everything(session: Session, scope: str, after: int) -> PullResponse:
+    """Every page after ``after`` as one response (a "down" bundle for a device with no link)."""
+    changes: list[ServerChange] = []
+    cursor = after
+    while True:
+        page = pull(session, scope, cursor, MAX_PAGE)
+        changes.extend(page.changes)
+        cursor = page.cursor
+        if not page.more:
+            return PullResponse(changes, cursor, False)
+
+
+# ---- compaction -----------------------------------------------------------------------------------------
+def compact(session: Session, before: int, actor: str) -> int:
+    """Delete the entries below ``before`` and raise the floor to it; returns how many went.
+
+    A device whose cursor is below the new floor gets 410 cursor_expired and rebuilds from a snapshot.
+    """
+    lock(session, LOCK_LOG)
+    floor = log_floor(session)
+    head = log_head(session)
+    if before > head + 1:
+        raise AdminError(
+            f"不能压缩到 {before}：日志目前只到 {head}。",
+            f"Cannot compact up to {before}: the log only reaches {head}.",
+        )
+    if before <= floor:
+        return 0
+    deleted = session.execute(delete(ChangeLogEntry).where(ChangeLogEntry.cursor < before)).rowcount or 0
+    setting = session.get(ServerSetting, "log_floor")
+    if setting is None:
+        session.add(ServerSetting(key="log_floor", value=str(before)))
+    else:
+        setting.value = str(before)
+    audit(session, actor, "log_compacted", str(before), deleted=deleted, previous_floor=floor)
+    return deleted

@@ -1,0 +1,60 @@
+"""POST /v1/push (and an imported USB bundle): a batch applied once, in one transaction, per-change results.
+
+On PostgreSQL the device's advisory lock is taken first, so two copies of one batch sent at once (a
+retry racing the original) run one after the other and the second finds every (device, seq) taken; the
+primary key on (device_id, seq) backs that up.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from sync.protocol import MAX_BATCH, MAX_CLOCK_SKEW_MS, PROTOCOL_VERSION, PushRequest, PushResponse
+from sync.server import clocks, devices
+from sync.server.changelog import LogWriter
+from sync.server.db import LOCK_DEVICE, Storage, lock
+from sync.server.devices import DeviceInfo
+from sync.server.merge import Merger, check_seq
+from sync.server.problems import (
+    BATCH_TOO_LARGE,
+    CLOCK_SKEW,
+    DEVICE_MISMATCH,
+    PROTOCOL_NEW,
+    PROTOCOL_OLD,
+    Refusal,
+)
+
+
+def check_request(request: PushRequest, device: DeviceInfo, now_ms: int, *, live: bool) -> None:
+    """Refusals of the whole request. ``live``: sent just now over a link (a bundle is old by nature,
+    so its client_time_ms is not compared; its clocks still are, change by change)."""
+    if request.protocol < PROTOCOL_VERSION:
+        raise Refusal(PROTOCOL_OLD, client=request.protocol, server=PROTOCOL_VERSION)
+    if request.protocol > PROTOCOL_VERSION:
+        raise Refusal(PROTOCOL_NEW, client=request.protocol, server=PROTOCOL_VERSION)
+    if request.device_id != device.id:
+        raise Refusal(DEVICE_MISMATCH)
+    if len(request.changes) > MAX_BATCH:
+        raise Refusal(BATCH_TOO_LARGE, limit=MAX_BATCH, count=len(request.changes))
+    for change in request.changes:
+        check_seq(change.seq)
+    if live and request.client_time_ms:
+        skew = abs(request.client_time_ms - now_ms)
+        if skew > MAX_CLOCK_SKEW_MS:
+            raise Refusal(CLOCK_SKEW, minutes=round(skew / 60_000), allowed=MAX_CLOCK_SKEW_MS // 60_000)
+
+
+def push(storage: Storage, device: DeviceInfo, request: PushRequest, *, live: bool = True) -> PushResponse:
+    now_ms = clocks.now_ms()
+    check_request(request, device, now_ms, live=live)
+
+    def work(session: Session) -> PushResponse:
+        lock(session, LOCK_DEVICE, device.id)
+        log = LogWriter()
+        results = Merger(session, device, log, now_ms).apply_batch(request.changes)
+        if live:
+            devices.touch(session, device.id)
+        log.flush(session)
+        return PushResponse(results, clocks.now_ms())
+
+    return storage.write(work)
