@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.errors import NotFound, Refused
 from app.rules import lifecycle
 from app.rules.facts import StatusEvent as RuleStatusEvent
+from app.services import persons
 from app.services.inputs import MeasureInput, StatusChangeInput
 from app.services.people_access import require_person
 from app.store.store import Changes, Store, Tx
@@ -183,7 +184,8 @@ def _set_status(
     person.status = to_status
     person.updated_at = tx.now
     person.hlc = hlc
-    tx.outbox("person", person.id, "update", ["status", "updated_at"], hlc)
+    base = persons.advance_field_clocks(tx.session, person, ["status", "updated_at"], hlc)
+    tx.outbox("person", person.id, "update", ["status", "updated_at"], hlc, {"status": base["status"]})
     tx.audit(
         "person.status",
         entity="status_event",

@@ -175,8 +175,9 @@ def update_profile(store: Store, person_id: UUID, **changes: Any) -> Changes:
         person.hlc = tx.hlc()
         columns = sorted({c for f in changed for c in _columns_of(f)})
         base = advance_field_clocks(tx.session, person, [*changed, "updated_at"], person.hlc)
-        tx.outbox("person", person_id, "update", [*columns, "updated_at"], person.hlc)
-        _set_outbox_base(tx, person_id, person.hlc, {f: base[f] for f in changed})
+        tx.outbox(
+            "person", person_id, "update", [*columns, "updated_at"], person.hlc, {f: base[f] for f in changed}
+        )
         tx.audit(
             "person.update",
             entity="person",
@@ -310,12 +311,6 @@ def advance_field_clocks(session: Any, person: Person, fields: list[str], hlc: s
     recorded.update(dict.fromkeys(fields, hlc))
     person.field_hlc = json.dumps(recorded, sort_keys=True, separators=(",", ":"))
     return {f: before.get(f, "") for f in fields}
-
-
-def _set_outbox_base(tx: Tx, person_id: UUID, hlc: str, base: dict[str, str]) -> None:
-    for pending in tx.session.new:
-        if isinstance(pending, OutboxChange) and pending.entity_id == person_id and pending.hlc == hlc:
-            pending.base = json.dumps(base, sort_keys=True, separators=(",", ":"))
 
 
 # ---- reading ------------------------------------------------------------------------------------------

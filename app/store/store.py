@@ -124,7 +124,17 @@ class Tx:
     def hlc(self) -> str:
         return self.store.clock.now()
 
-    def outbox(self, entity: str, entity_id: UUID, op: str, fields: list[str], hlc: str) -> None:
+    def outbox(
+        self,
+        entity: str,
+        entity_id: UUID,
+        op: str,
+        fields: list[str],
+        hlc: str,
+        base: dict[str, str] | None = None,
+    ) -> None:
+        """Queue a change for the server; ``base`` is each changed field's clock before the change (a
+        person update), from which the server tells a concurrent edit from a later one."""
         self._outbox_seq += 1
         self.session.add(
             OutboxChange(
@@ -135,6 +145,7 @@ class Tx:
                 fields=json.dumps(sorted(fields)),
                 hlc=hlc,
                 created_at=self.now,
+                base=json.dumps(base, sort_keys=True, separators=(",", ":")) if base else None,
             )
         )
         self.changes.entities.add(entity)

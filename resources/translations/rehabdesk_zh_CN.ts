@@ -297,12 +297,12 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/base.py" line="76"/>
+        <location filename="../../ui/forms/base.py" line="81"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/base.py" line="123"/>
+        <location filename="../../ui/forms/base.py" line="128"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
@@ -310,49 +310,75 @@
 <context>
     <name>IndicatorsPage</name>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="19"/>
-        <source>This month</source>
-        <translation>本月</translation>
+        <location filename="../../ui/pages/indicators.py" line="52"/>
+        <source>Period</source>
+        <translation>统计期间</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="21"/>
-        <source>People by status</source>
-        <translation>按人员状态统计</translation>
+        <location filename="../../ui/pages/indicators.py" line="56"/>
+        <source>Monthly report (XLSX)…</source>
+        <translation>导出月报（XLSX）…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="23"/>
-        <source>People under a measure by risk colour</source>
-        <translation>在管人员按风险等级统计</translation>
+        <location filename="../../ui/pages/indicators.py" line="57"/>
+        <source>Monthly report (PDF)…</source>
+        <translation>导出月报（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="33"/>
+        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <source>Definition</source>
+        <translation>计算口径</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="65"/>
+        <location filename="../../ui/pages/indicators.py" line="106"/>
         <source>Indicators</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="46"/>
-        <source>Drug tests</source>
-        <translation>检测次数</translation>
+        <location filename="../../ui/pages/indicators.py" line="77"/>
+        <source>Select a figure to see the people behind it.</source>
+        <translation>选中一项指标，可查看其涉及的人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="47"/>
-        <source>Positive tests</source>
-        <translation>检测阳性次数</translation>
+        <location filename="../../ui/pages/indicators.py" line="79"/>
+        <source>People behind the figure</source>
+        <translation>指标涉及人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="48"/>
-        <source>Visits and talks</source>
-        <translation>走访谈话次数</translation>
+        <location filename="../../ui/pages/indicators.py" line="119"/>
+        <source>Working out the indicators…</source>
+        <translation>正在计算指标…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="49"/>
-        <source>Overdue tasks today</source>
-        <translation>今日逾期事项</translation>
+        <location filename="../../ui/pages/indicators.py" line="163"/>
+        <source>Save the monthly report</source>
+        <translation>保存月报</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="58"/>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
+        <location filename="../../ui/pages/indicators.py" line="164"/>
+        <source>monthly-report-%1</source>
+        <translation>月报-%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="184"/>
+        <source>Writing the report…</source>
+        <translation>正在生成月报…</translation>
     </message>
 </context>
 <context>
@@ -477,51 +503,39 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="42"/>
+        <location filename="../../ui/main_window.py" line="41"/>
         <source>RehabDesk — %1</source>
         <translation>社区戒毒康复工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="46"/>
+        <location filename="../../ui/main_window.py" line="45"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98"/>
+        <location filename="../../ui/main_window.py" line="102"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="103"/>
         <source>Logged-in user</source>
         <translation>当前用户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="105"/>
         <source>Sync state</source>
         <translation>同步状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102"/>
+        <location filename="../../ui/main_window.py" line="106"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103"/>
+        <location filename="../../ui/main_window.py" line="107"/>
         <source>Lock</source>
         <translation>锁定</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="144"/>
-        <source>All changes are saved on this computer; nothing waits to sync.</source>
-        <translation>所有更改均已保存在本机，没有待同步的内容。</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="148"/>
-        <source>Not connected to a sync server: %n change(s) saved on this computer wait to sync.</source>
-        <translation>
-            <numerusform>未连接同步服务器：本机已保存 %n 条更改，等待同步。</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -1612,61 +1626,254 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="22"/>
+        <location filename="../../ui/pages/sync_page.py" line="36"/>
         <source>Sync state</source>
         <translation>同步状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="24"/>
+        <location filename="../../ui/pages/sync_page.py" line="39"/>
+        <source>Sync details</source>
+        <translation>同步详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="42"/>
+        <source>Last sync problem</source>
+        <translation>最近一次同步问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="43"/>
+        <location filename="../../ui/pages/sync_page.py" line="44"/>
+        <location filename="../../ui/pages/sync_page.py" line="119"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="46"/>
+        <location filename="../../ui/pages/sync_page.py" line="47"/>
+        <source>Send refused changes again</source>
+        <translation>重新发送被拒绝的修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="58"/>
+        <source>Record</source>
+        <translation>记录编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="59"/>
+        <location filename="../../ui/pages/sync_page.py" line="73"/>
         <source>Kind of record</source>
         <translation>记录类型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="24"/>
+        <location filename="../../ui/pages/sync_page.py" line="60"/>
+        <source>Saved at</source>
+        <translation>保存时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="61"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="62"/>
+        <source>What to do</source>
+        <translation>处理建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="71"/>
+        <source>Changes refused by the server</source>
+        <translation>被服务器拒绝的更改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="73"/>
         <source>Changes waiting</source>
         <translation>待同步更改</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="26"/>
+        <location filename="../../ui/pages/sync_page.py" line="75"/>
         <source>Changes waiting by kind</source>
         <translation>各类待同步更改</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="32"/>
+        <location filename="../../ui/pages/sync_page.py" line="88"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="119"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/sync_page.py" line="44"/>
+        <location filename="../../ui/pages/sync_page.py" line="130"/>
         <source>This computer is not enrolled with a sync server yet. Every change is saved safely here; %n change(s) will be sent once IT staff enrol it.</source>
         <translation>
             <numerusform>本机尚未接入同步服务器。所有更改都已安全保存在本机；信息技术人员完成接入后，将上传 %n 条更改。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="51"/>
+        <location filename="../../ui/pages/sync_page.py" line="142"/>
+        <source>Server: %1 (this computer: %2, scope %3)</source>
+        <translation>服务器：%1（本机编号：%2，数据范围：%3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="146"/>
+        <source>Last successful sync: %1</source>
+        <translation>上次成功同步：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="148"/>
+        <source>Not synced successfully yet.</source>
+        <translation>尚未成功同步过。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/sync_page.py" line="149"/>
+        <source>%n change(s) wait to be sent.</source>
+        <translation>
+            <numerusform>%n 条更改等待上传。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="153"/>
+        <source>Next attempt at %1.</source>
+        <translation>将于 %1 再次尝试同步。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/sync_page.py" line="160"/>
+        <source>%n conflict(s) between offices wait for a supervisor&apos;s decision.</source>
+        <translation>
+            <numerusform>有 %n 处办公室之间的数据冲突，等待审核人员裁定。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/sync_page.py" line="168"/>
+        <source>%n received change(s) wait for the record they belong to; they are applied when it arrives.</source>
+        <translation>
+            <numerusform>已收到 %n 条更改，其所属记录尚未同步到本机；记录到达后将自动生效。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="180"/>
+        <source>IT staff withdrew this computer&apos;s sync access. Nothing is lost: the records and the changes waiting to sync stay on this computer. To sync again, ask IT staff to enrol it again.</source>
+        <translation>信息技术人员已撤销本机的同步权限。数据不会丢失：所有记录和待同步的更改都保留在本机。如需恢复同步，请联系信息技术人员重新接入本机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="190"/>
+        <source>Offline since %1. %2</source>
+        <translation>自 %1 起处于离线状态。%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="194"/>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/sync_page.py" line="200"/>
+        <source>%n change(s) were refused by the server. They stay on this computer and no longer hold up the others:</source>
+        <translation>
+            <numerusform>服务器拒绝了 %n 条更改。这些更改保留在本机，不再影响其他更改的同步：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync_page.py" line="234"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="52"/>
+        <location filename="../../ui/pages/sync_page.py" line="235"/>
         <source>Work group members</source>
         <translation>工作小组成员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="53"/>
+        <location filename="../../ui/pages/sync_page.py" line="236"/>
         <source>Measures</source>
         <translation>措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="54"/>
+        <location filename="../../ui/pages/sync_page.py" line="237"/>
         <source>Status changes</source>
         <translation>状态变更</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="55"/>
+        <location filename="../../ui/pages/sync_page.py" line="238"/>
         <source>Reviews</source>
         <translation>审核</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScheduler</name>
+    <message>
+        <location filename="../../ui/sync_scheduler.py" line="216"/>
+        <source>All changes are saved on this computer; nothing waits to sync.</source>
+        <translation>所有更改均已保存在本机，没有待同步的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="218"/>
+        <source>Not connected to a sync server: %n change(s) saved on this computer wait to sync.</source>
+        <translation>
+            <numerusform>尚未接入同步服务器：本机已保存 %n 条更改，等待同步。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="222"/>
+        <source>Sync access was withdrawn by IT staff: %n change(s) are kept on this computer; ask IT staff to enrol it again.</source>
+        <translation>
+            <numerusform>信息技术人员已撤销本机的同步权限：%n 条更改保留在本机，请联系信息技术人员重新接入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="229"/>
+        <source>The sync server does not accept this computer: ask IT staff to enrol it again. %n change(s) wait on this computer.</source>
+        <translation>
+            <numerusform>同步服务器拒绝本机访问，请联系信息技术人员重新接入。本机有 %n 条更改等待同步。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="235"/>
+        <source>Syncing… %n change(s) waiting.</source>
+        <translation>
+            <numerusform>正在同步…尚有 %n 条更改待同步。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="237"/>
+        <source>Offline since %1: %n change(s) wait to sync; trying again automatically.</source>
+        <translation>
+            <numerusform>自 %1 起离线：%n 条更改等待同步，系统将自动重试。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="240"/>
+        <source>Sync problem (see the Sync page): %n change(s) wait to sync.</source>
+        <translation>
+            <numerusform>同步出现问题（详见“同步”页面）：%n 条更改等待同步。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="242"/>
+        <source>%n change(s) waiting to sync; not synced yet.</source>
+        <translation>
+            <numerusform>%n 条更改待同步，尚未进行过同步。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="244"/>
+        <source>%n change(s) waiting to sync; last sync at %1.</source>
+        <translation>
+            <numerusform>%n 条更改待同步，上次同步于 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_scheduler.py" line="247"/>
+        <source>Everything is synced; last sync at %1.</source>
+        <translation>全部更改均已同步，上次同步于 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_scheduler.py" line="252"/>
+        <source>%n change(s) refused by the server: see the Sync page.</source>
+        <translation>
+            <numerusform>服务器拒绝了 %n 条更改，详见“同步”页面。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.indicators.compute import Figure
@@ -88,13 +89,15 @@ class IndicatorsPage(Page):
         side = QVBoxLayout()
         side.addWidget(self.people_heading)
         side.addWidget(self.people, 1)
-        holder = QLabel()
+        holder = QWidget()
         holder.setLayout(side)
+        holder.setMinimumWidth(220)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(holder)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([900, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -156,7 +159,10 @@ class IndicatorsPage(Page):
         period = self.period.currentData()
         suffix = "xlsx" if kind == "xlsx" else "pdf"
         target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the monthly report"), f"月报-{period}.{suffix}", f"*.{suffix}"
+            self,
+            self.tr("Save the monthly report"),
+            self.tr("monthly-report-%1").replace("%1", period) + f".{suffix}",
+            f"*.{suffix}",
         )
         if not target:
             return

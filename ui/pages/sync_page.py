@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -61,7 +62,11 @@ class SyncPage(Page):
                 self.tr("What to do"),
             ]
         )
-        self.refused.horizontalHeader().setStretchLastSection(True)
+        header = self.refused.horizontalHeader()
+        for column in range(3):  # record number, kind and time in full; reason and advice share the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.refused.setWordWrap(True)
         self.refused.setAccessibleName(self.tr("Changes refused by the server"))
         self.table = QTableWidget(0, 2)
