@@ -56,10 +56,15 @@ class PeopleQuery:
     risk: RiskColour | None = None
     worker_id: UUID | None = None
     only: frozenset[UUID] | None = None
+    overdue_only: bool = False  # people with at least one overdue task, by the rules
     sort: str = "relevance"
     descending: bool = False
 
     def run(self, store: Store) -> list[UUID]:
+        only = self.only
+        if self.overdue_only:
+            overdue = frozenset(overdue_people(store))
+            only = overdue if only is None else only & overdue
         return query_ids(
             store,
             search=self.search,
@@ -67,10 +72,17 @@ class PeopleQuery:
             status=self.status,
             risk=self.risk,
             worker_id=self.worker_id,
-            only=self.only,
+            only=only,
             sort=self.sort,
             descending=self.descending,
         )
+
+
+def overdue_people(store: Store) -> set[UUID]:
+    """People with at least one overdue task today (the rules' view, cached between writes)."""
+    from app.services import caseload
+
+    return {pid for pid, review in caseload.caseload(store).items() if any(t.overdue for t in review.tasks)}
 
 
 @dataclass(frozen=True)

@@ -711,83 +711,93 @@
 <context>
     <name>PeoplePage</name>
     <message>
-        <location filename="../../ui/pages/people.py" line="60"/>
+        <location filename="../../ui/pages/people.py" line="61"/>
         <source>Name, pinyin, initials or ID number</source>
         <translation>姓名、拼音、首字母或身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="61"/>
+        <location filename="../../ui/pages/people.py" line="62"/>
         <source>Search people</source>
         <translation>查找人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="64"/>
+        <location filename="../../ui/pages/people.py" line="65"/>
         <source>Register a person…</source>
         <translation>新增人员…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="65"/>
+        <location filename="../../ui/pages/people.py" line="66"/>
         <source>Register a person</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="67"/>
+        <location filename="../../ui/pages/people.py" line="68"/>
         <source>Filter by measure</source>
         <translation>按措施筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="67"/>
+        <location filename="../../ui/pages/people.py" line="68"/>
         <source>All measures</source>
         <translation>全部措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="70"/>
+        <location filename="../../ui/pages/people.py" line="71"/>
         <source>Filter by status</source>
         <translation>按人员状态筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="70"/>
+        <location filename="../../ui/pages/people.py" line="71"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="73"/>
+        <location filename="../../ui/pages/people.py" line="74"/>
         <source>Filter by risk colour</source>
         <translation>按风险等级筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="73"/>
+        <location filename="../../ui/pages/people.py" line="74"/>
         <source>All risk colours</source>
         <translation>全部风险等级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="76"/>
+        <location filename="../../ui/pages/people.py" line="77"/>
         <source>Filter by worker</source>
         <translation>按责任专干筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="76"/>
+        <location filename="../../ui/pages/people.py" line="77"/>
         <source>All workers</source>
         <translation>全部专干</translation>
     </message>
     <message>
         <location filename="../../ui/pages/people.py" line="78"/>
+        <source>Overdue only</source>
+        <translation>只看逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="79"/>
+        <source>Only people with overdue tasks</source>
+        <translation>只显示有逾期工作的人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/people.py" line="82"/>
         <source>Number of persons found</source>
         <translation>查询到的人数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="81"/>
-        <location filename="../../ui/pages/people.py" line="141"/>
+        <location filename="../../ui/pages/people.py" line="85"/>
+        <location filename="../../ui/pages/people.py" line="146"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/people.py" line="135"/>
+        <location filename="../../ui/pages/people.py" line="140"/>
         <source>Register a person (Ctrl+N)</source>
         <translation>新增人员（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/people.py" line="197"/>
+        <location filename="../../ui/pages/people.py" line="203"/>
         <source>%n person(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
@@ -797,311 +807,316 @@
 <context>
     <name>PersonFilePage</name>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="145"/>
+        <location filename="../../ui/pages/person_file.py" line="148"/>
         <source>Person file</source>
         <translation>人员档案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="154"/>
-        <location filename="../../ui/pages/person_file.py" line="419"/>
+        <location filename="../../ui/pages/person_file.py" line="157"/>
+        <location filename="../../ui/pages/person_file.py" line="423"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="156"/>
+        <location filename="../../ui/pages/person_file.py" line="159"/>
         <source>Record number</source>
         <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="158"/>
+        <location filename="../../ui/pages/person_file.py" line="161"/>
         <source>Status</source>
         <translation>人员状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="161"/>
-        <location filename="../../ui/pages/person_file.py" line="429"/>
+        <location filename="../../ui/pages/person_file.py" line="164"/>
+        <location filename="../../ui/pages/person_file.py" line="433"/>
         <source>Risk colour</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="163"/>
-        <location filename="../../ui/pages/person_file.py" line="237"/>
+        <location filename="../../ui/pages/person_file.py" line="166"/>
+        <location filename="../../ui/pages/person_file.py" line="241"/>
         <source>Measure</source>
         <translation>措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="165"/>
-        <location filename="../../ui/pages/person_file.py" line="430"/>
+        <location filename="../../ui/pages/person_file.py" line="168"/>
+        <location filename="../../ui/pages/person_file.py" line="434"/>
         <source>Assigned worker</source>
         <translation>责任专干</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="170"/>
+        <location filename="../../ui/pages/person_file.py" line="173"/>
         <source>&amp;Edit profile…</source>
         <translation>编辑基本信息(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="198"/>
+        <location filename="../../ui/pages/person_file.py" line="201"/>
         <source>Visit</source>
         <translation>走访谈话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="199"/>
+        <location filename="../../ui/pages/person_file.py" line="202"/>
         <source>Drug test</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="200"/>
+        <location filename="../../ui/pages/person_file.py" line="203"/>
         <source>Assistance</source>
         <translation>帮扶救助</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="201"/>
+        <location filename="../../ui/pages/person_file.py" line="204"/>
         <source>Leave</source>
         <translation>请假</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="202"/>
+        <location filename="../../ui/pages/person_file.py" line="205"/>
         <source>Change status</source>
         <translation>变更状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="203"/>
+        <location filename="../../ui/pages/person_file.py" line="206"/>
         <source>Violation</source>
         <translation>违反协议</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="204"/>
+        <location filename="../../ui/pages/person_file.py" line="207"/>
+        <source>Reported to police</source>
+        <translation>报告公安机关</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_file.py" line="208"/>
         <source>Transfer out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="232"/>
+        <location filename="../../ui/pages/person_file.py" line="236"/>
         <source>Profile</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="238"/>
+        <location filename="../../ui/pages/person_file.py" line="242"/>
         <source>Ordered</source>
         <translation>决定日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="239"/>
+        <location filename="../../ui/pages/person_file.py" line="243"/>
         <source>Reported</source>
         <translation>报到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="240"/>
+        <location filename="../../ui/pages/person_file.py" line="244"/>
         <source>Ends</source>
         <translation>期满日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="241"/>
+        <location filename="../../ui/pages/person_file.py" line="245"/>
         <source>Ordered by</source>
         <translation>决定机关</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="242"/>
+        <location filename="../../ui/pages/person_file.py" line="246"/>
         <source>Document no.</source>
         <translation>决定书文号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="245"/>
-        <location filename="../../ui/pages/person_file.py" line="258"/>
+        <location filename="../../ui/pages/person_file.py" line="249"/>
+        <location filename="../../ui/pages/person_file.py" line="262"/>
         <source>Measures</source>
         <translation>措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="247"/>
+        <location filename="../../ui/pages/person_file.py" line="251"/>
         <source>&amp;Order a measure…</source>
         <translation>登记措施决定(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="249"/>
+        <location filename="../../ui/pages/person_file.py" line="253"/>
         <source>Record the &amp;report…</source>
         <translation>登记报到(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <location filename="../../ui/pages/person_file.py" line="265"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <location filename="../../ui/pages/person_file.py" line="265"/>
         <source>From</source>
         <translation>原状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <location filename="../../ui/pages/person_file.py" line="265"/>
         <source>To</source>
         <translation>新状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <location filename="../../ui/pages/person_file.py" line="265"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="261"/>
+        <location filename="../../ui/pages/person_file.py" line="265"/>
         <source>Recorded by</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="263"/>
-        <location filename="../../ui/pages/person_file.py" line="264"/>
+        <location filename="../../ui/pages/person_file.py" line="267"/>
+        <location filename="../../ui/pages/person_file.py" line="268"/>
         <source>Status history</source>
         <translation>状态变更记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="270"/>
+        <location filename="../../ui/pages/person_file.py" line="274"/>
         <source>All records</source>
         <translation>全部记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="273"/>
+        <location filename="../../ui/pages/person_file.py" line="277"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="281"/>
+        <location filename="../../ui/pages/person_file.py" line="285"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="283"/>
+        <location filename="../../ui/pages/person_file.py" line="287"/>
         <source>&amp;Void…</source>
         <translation>作废(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="287"/>
+        <location filename="../../ui/pages/person_file.py" line="291"/>
         <source>Timeline</source>
         <translation>工作记录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/person_file.py" line="302"/>
-        <location filename="../../ui/pages/person_file.py" line="493"/>
+        <location filename="../../ui/pages/person_file.py" line="306"/>
+        <location filename="../../ui/pages/person_file.py" line="497"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>共 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="332"/>
+        <location filename="../../ui/pages/person_file.py" line="336"/>
         <source>Opening the file…</source>
         <translation>正在打开档案…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="379"/>
+        <location filename="../../ui/pages/person_file.py" line="383"/>
         <source>Record %1</source>
         <translation>档案号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="385"/>
+        <location filename="../../ui/pages/person_file.py" line="389"/>
         <source>Worker: %1</source>
         <translation>责任专干：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="395"/>
+        <location filename="../../ui/pages/person_file.py" line="399"/>
         <source>No measure</source>
         <translation>暂无措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="399"/>
+        <location filename="../../ui/pages/person_file.py" line="403"/>
         <source>%1, ordered %2, not yet reported</source>
         <translation>%1，%2 决定，尚未报到</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="404"/>
+        <location filename="../../ui/pages/person_file.py" line="408"/>
         <source>%1 until %2</source>
         <translation>%1（至 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="420"/>
+        <location filename="../../ui/pages/person_file.py" line="424"/>
         <source>Aliases</source>
         <translation>别名/绰号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="421"/>
+        <location filename="../../ui/pages/person_file.py" line="425"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="422"/>
+        <location filename="../../ui/pages/person_file.py" line="426"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="423"/>
+        <location filename="../../ui/pages/person_file.py" line="427"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="424"/>
+        <location filename="../../ui/pages/person_file.py" line="428"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="425"/>
+        <location filename="../../ui/pages/person_file.py" line="429"/>
         <source>Household address</source>
         <translation>户籍地</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="426"/>
+        <location filename="../../ui/pages/person_file.py" line="430"/>
         <source>Residence</source>
         <translation>居住地</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="427"/>
+        <location filename="../../ui/pages/person_file.py" line="431"/>
         <source>Drugs used</source>
         <translation>滥用毒品种类</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="428"/>
+        <location filename="../../ui/pages/person_file.py" line="432"/>
         <source>First found</source>
         <translation>初次发现日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="431"/>
+        <location filename="../../ui/pages/person_file.py" line="435"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="451"/>
+        <location filename="../../ui/pages/person_file.py" line="455"/>
         <source>not yet</source>
         <translation>未报到</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="541"/>
+        <location filename="../../ui/pages/person_file.py" line="545"/>
         <source>Void a record</source>
         <translation>作废记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="544"/>
+        <location filename="../../ui/pages/person_file.py" line="548"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="574"/>
+        <location filename="../../ui/pages/person_file.py" line="578"/>
         <source>%1 (anti-drug worker)</source>
         <translation>%1（禁毒专干）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="617"/>
+        <location filename="../../ui/pages/person_file.py" line="621"/>
         <source>Signed off by a supervisor: it can no longer be changed.</source>
         <translation>审核人员已审核签字，不能再修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="637"/>
+        <location filename="../../ui/pages/person_file.py" line="641"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="639"/>
+        <location filename="../../ui/pages/person_file.py" line="643"/>
         <source>Void…</source>
         <translation>作废…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="643"/>
+        <location filename="../../ui/pages/person_file.py" line="647"/>
         <source>Show earlier versions</source>
         <translation>查看历史版本</translation>
     </message>
@@ -1237,6 +1252,44 @@
         <location filename="../../ui/forms/person_form.py" line="326"/>
         <source>(no longer active)</source>
         <translation>（已停用）</translation>
+    </message>
+</context>
+<context>
+    <name>PoliceReportForm</name>
+    <message>
+        <location filename="../../ui/forms/police_report_form.py" line="21"/>
+        <source>Record a report to the police</source>
+        <translation>登记报告公安机关</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/police_report_form.py" line="24"/>
+        <source>Correct a report to the police</source>
+        <translation>更正报告公安机关记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/police_report_form.py" line="30"/>
+        <source>Police station or officer told</source>
+        <translation>接报的派出所或民警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/police_report_form.py" line="32"/>
+        <source>&amp;Date reported</source>
+        <translation>报告日期(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/police_report_form.py" line="33"/>
+        <source>&amp;What was reported</source>
+        <translation>报告事项(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/police_report_form.py" line="34"/>
+        <source>&amp;Reported to</source>
+        <translation>报告对象(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/police_report_form.py" line="35"/>
+        <source>&amp;Notes</source>
+        <translation>备注(&amp;N)</translation>
     </message>
 </context>
 <context>

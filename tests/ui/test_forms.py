@@ -284,3 +284,32 @@ def test_shared_fields(qtbot, ui_ctx):
     assert optional.value() is None and optional.problem() == ""
     optional.set_value(DEMO_TODAY + timedelta(days=1))
     assert optional.value() == DEMO_TODAY + timedelta(days=1) and optional.problem()
+
+
+def test_a_report_to_the_police_is_recorded_and_closes_the_escalation(qtbot, ui_ctx, person):
+    from app.rules.tasks import TaskKind
+    from app.services import caseload
+    from app.services.inputs import DrugTestInput
+    from models.enums import EscalationKind, TestResult
+    from ui.forms.police_report_form import PoliceReportForm
+
+    run_op(
+        qtbot,
+        ui_ctx,
+        lambda store: facts.record(
+            store, DrugTestInput(person_id=person, tested_on=DEMO_TODAY, result=TestResult.POSITIVE)
+        ),
+    )
+
+    def open_reports(store: Store) -> int:
+        return sum(t.kind is TaskKind.POLICE_REPORT for t in caseload.person_review(store, person).tasks)
+
+    assert run_op(qtbot, ui_ctx, open_reports) >= 1
+    form = shown(qtbot, PoliceReportForm(ui_ctx, person))
+    form.report_kind.set_value(EscalationKind.RELAPSE)
+    form.station.setText("胜利派出所")
+    with qtbot.waitSignal(form.saved, timeout=WAIT):
+        form.submit()
+    saved = latest(qtbot, ui_ctx, person, FactKind.POLICE_REPORT).current.data
+    assert saved.kind is EscalationKind.RELAPSE and saved.station == "胜利派出所"
+    assert run_op(qtbot, ui_ctx, open_reports) == 0

@@ -311,3 +311,10 @@ def test_the_selected_person_stays_selected_when_a_change_reorders_the_list(qtbo
     qtbot.waitUntil(lambda: page.model.person_id(page.table.currentIndex().row()) == target.id, timeout=WAIT)
     row = page.table.currentIndex().row()
     qtbot.waitUntil(lambda: shown_text(page, row, Column.RISK) == RiskColour.RED.label.render(), timeout=WAIT)
+
+
+def test_overdue_only_keeps_the_people_the_rules_find_overdue(qtbot, ui_ctx, page):
+    expected = run(qtbot, ui_ctx, people_query.overdue_people)
+    assert expected
+    page.overdue_filter.setChecked(True)
+    qtbot.waitUntil(lambda: set(page.model.ids()) == expected, timeout=WAIT)

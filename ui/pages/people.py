@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -74,6 +75,9 @@ class PeoplePage(Page):
         for colour in RiskColour:
             self.risk_filter.add(colour.label.render(), colour, risk_dot(colour))
         self.worker_filter = self._combo(self.tr("Filter by worker"), self.tr("All workers"))
+        self.overdue_filter = QCheckBox(self.tr("Overdue only"))
+        self.overdue_filter.setAccessibleName(self.tr("Only people with overdue tasks"))
+        self.overdue_filter.toggled.connect(self.apply_query)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(self.tr("Number of persons found"))
 
@@ -105,6 +109,7 @@ class PeoplePage(Page):
         filters = QHBoxLayout()
         for combo in self._filters():
             filters.addWidget(combo)
+        filters.addWidget(self.overdue_filter)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
         layout = QVBoxLayout(self)
@@ -182,6 +187,7 @@ class PeoplePage(Page):
             status=self.status_filter.value(),
             risk=self.risk_filter.value(),
             worker_id=self.worker_filter.value(),
+            overdue_only=self.overdue_filter.isChecked(),
         )
 
     def apply_query(self) -> None:

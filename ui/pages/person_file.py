@@ -46,6 +46,7 @@ from ui.forms.assistance_form import AssistanceForm
 from ui.forms.drug_test_form import DrugTestForm
 from ui.forms.leave_form import LeaveForm
 from ui.forms.measure_form import MeasureForm, ReportForm
+from ui.forms.police_report_form import PoliceReportForm
 from ui.forms.reason_dialog import FactForm, ReasonDialog
 from ui.forms.status_form import StatusForm, status_options
 from ui.forms.violation_form import ViolationForm
@@ -60,6 +61,7 @@ FACT_FORMS: dict[FactKind, type[FactForm]] = {
     FactKind.ASSISTANCE: AssistanceForm,
     FactKind.LEAVE: LeaveForm,
     FactKind.VIOLATION: ViolationForm,
+    FactKind.POLICE_REPORT: PoliceReportForm,
 }
 ACTION_KINDS = {
     "visit": FactKind.VISIT,
@@ -67,6 +69,7 @@ ACTION_KINDS = {
     "assistance": FactKind.ASSISTANCE,
     "leave": FactKind.LEAVE,
     "violation": FactKind.VIOLATION,
+    "police_report": FactKind.POLICE_REPORT,
 }
 ACTIONS = (*ACTION_KINDS, "status", "transfer", "measure")
 SHORTCUTS = {
@@ -201,6 +204,7 @@ class PersonFilePage(Page):
             "leave": self.tr("Leave"),
             "status": self.tr("Change status"),
             "violation": self.tr("Violation"),
+            "police_report": self.tr("Reported to police"),
             "transfer": self.tr("Transfer out…"),
         }
         row = QHBoxLayout()
