@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QRegularExpressionValidator, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from app.crypto.suites import Suite
 from app.errors import UserError
+from app.maintenance.provision import Provisioning, load_provisioning, provision
 from app.store.store import Store
-from app.store.unlock import PASSWORDS_DIFFER, init_store
+from app.store.unlock import PASSWORDS_DIFFER, init_store, open_store
 from ui.errors import message_for
 from ui.ops import OpRunner
 
@@ -42,6 +44,7 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.data_dir, self.runner = data_dir, runner
         self.store: Store | None = None
+        self.plan: Provisioning | None = None  # a provisioning file IT prepared, when one was chosen
         self.setWindowTitle(self.tr("Set up RehabDesk"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.choice = ChoicePage(self)
@@ -65,18 +68,25 @@ class ChoicePage(QWizardPage):
         self.setTitle(self.tr("Welcome"))
         self.setSubTitle(self.tr("No office is set up on this computer yet."))
         self.new_office = QRadioButton(self.tr("Set up a &new office"))
+        self.provisioned = QRadioButton(self.tr("Set up from a &provisioning file prepared by IT staff…"))
         self.demo = QRadioButton(self.tr("Open a &demo office with synthetic data, to try RehabDesk"))
         self.new_office.setChecked(True)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.new_office)
+        layout.addWidget(self.provisioned)
         layout.addWidget(self.demo)
         layout.addWidget(self.status)
         self._demo_done = False
 
     def validatePage(self) -> bool:
         if self.new_office.isChecked():
+            self.wizard_.plan = None
+            self.wizard_.office.set_plan(None)
             return True
+        if self.provisioned.isChecked():
+            return self._choose_provisioning_file()
         if self._demo_done:
             return True
         from app.demo.load import create_demo_office
@@ -91,6 +101,38 @@ class ChoicePage(QWizardPage):
             label=self.tr("Making the demo office…"),
         )
         return False
+
+    def _choose_provisioning_file(self) -> bool:
+        if self.wizard_.plan is not None:
+            return True
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Provisioning file"), "", self.tr("Provisioning files (*.toml *.json)")
+        )
+        if not path:
+            return False
+        self.setEnabled(False)
+        self.wizard_.runner.run_unattached(
+            lambda: load_provisioning(Path(path), need_password=False),
+            on_done=self._plan_loaded,
+            on_error=self._plan_failed,
+            parent=self,
+        )
+        return False
+
+    def _plan_loaded(self, plan: Provisioning) -> None:
+        self.setEnabled(True)
+        self.wizard_.plan = plan
+        self.wizard_.office.set_plan(plan)
+        self.wizard_.admin.set_plan(plan)
+        self.status.setText(
+            self.tr("Provisioning file read: %1").replace("%1", f"{plan.office_code} {plan.office_name}")
+        )
+        self.wizard_.next()
+
+    def _plan_failed(self, error: BaseException) -> None:
+        self.setEnabled(True)
+        problems = getattr(error, "problems", [])  # a broken file lists every problem with its key
+        self.status.setText("\n".join([message_for(error), *(p.render() for p in problems)]))
 
     def _demo_made(self, _summary: object) -> None:
         self._demo_done = True
@@ -130,6 +172,15 @@ class OfficePage(QWizardPage):
     def isComplete(self) -> bool:
         return len(self.code.text()) == 9 and bool(self.name.text().strip())
 
+    def set_plan(self, plan: Provisioning | None) -> None:
+        """Show what the provisioning file fixes; it cannot be changed here."""
+        if plan is not None:
+            self.code.setText(plan.office_code)
+            self.name.setText(plan.office_name)
+            self.suite.setCurrentIndex(self.suite.findData(plan.suite))
+        for widget in (self.code, self.name, self.suite):
+            widget.setEnabled(plan is None)
+
 
 class AdminPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
@@ -154,6 +205,14 @@ class AdminPage(QWizardPage):
         form.addRow(self.tr("Password &again"), self.again)
         form.addRow(self.error)
         self._created = False
+
+    def set_plan(self, plan: Provisioning) -> None:
+        self.login.setText(plan.admin_login)
+        self.login.setEnabled(False)
+        if plan.admin_password:  # the file carries it: nothing to type
+            for field in (self.password, self.again):
+                field.setText(plan.admin_password)
+                field.setEnabled(False)
 
     def validatePage(self) -> bool:
         if self._created:
@@ -191,6 +250,12 @@ class AdminPage(QWizardPage):
     def _failed(self, error: BaseException) -> None:
         self.setEnabled(True)
         self.error.setText(message_for(error))
+
+
+def _provision(root: Path, plan: Provisioning, password: str) -> tuple[Store, str]:
+    """Set up the office the file describes (policy, sync server and code included), then log in."""
+    done = provision(root, plan, password=password)
+    return open_store(root, plan.admin_login, plan.admin_password or password), done.recovery_key
 
 
 class RecoveryPage(QWizardPage):

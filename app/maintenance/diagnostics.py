@@ -142,6 +142,12 @@ class Bundle:
     verify_error: UserError | None  # the password check that was asked for and failed
 
 
+def support_text(root: Path) -> str:
+    """The basic report as text, for the app's "copy diagnostics" button: no password, no secrets."""
+    report, log_tail, _problems, _error = collect(root)
+    return _as_text(_scrubbed(report)) + "\n\n" + scrub(log_tail)
+
+
 def write_bundle(
     root: Path,
     out: Path,

@@ -4,47 +4,47 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="138"/>
+        <location filename="../../ui/first_run.py" line="189"/>
         <source>The administrator</source>
         <translation>管理员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="139"/>
+        <location filename="../../ui/first_run.py" line="190"/>
         <source>The administrator adds the workers and supervisors after setup.</source>
         <translation>初始化完成后，由管理员添加禁毒专干和审核人员的账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="141"/>
+        <location filename="../../ui/first_run.py" line="192"/>
         <source>Administrator user name</source>
         <translation>管理员用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="144"/>
+        <location filename="../../ui/first_run.py" line="195"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="147"/>
+        <location filename="../../ui/first_run.py" line="198"/>
         <source>Password again</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="152"/>
+        <location filename="../../ui/first_run.py" line="203"/>
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="153"/>
+        <location filename="../../ui/first_run.py" line="204"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="154"/>
+        <location filename="../../ui/first_run.py" line="205"/>
         <source>Password &amp;again</source>
         <translation>确认密码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="180"/>
+        <location filename="../../ui/first_run.py" line="239"/>
         <source>Setting up the office…</source>
         <translation>正在建立办公室…</translation>
     </message>
@@ -113,30 +113,50 @@
 <context>
     <name>ChoicePage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="65"/>
+        <location filename="../../ui/first_run.py" line="68"/>
         <source>Welcome</source>
         <translation>欢迎使用</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="66"/>
+        <location filename="../../ui/first_run.py" line="69"/>
         <source>No office is set up on this computer yet.</source>
         <translation>本机尚未建立办公室。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="67"/>
+        <location filename="../../ui/first_run.py" line="70"/>
         <source>Set up a &amp;new office</source>
         <translation>新建办公室(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="68"/>
+        <location filename="../../ui/first_run.py" line="71"/>
+        <source>Set up from a &amp;provisioning file prepared by IT staff…</source>
+        <translation>使用信息技术人员准备的部署配置文件建立(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="72"/>
         <source>Open a &amp;demo office with synthetic data, to try RehabDesk</source>
         <translation>打开演示办公室（模拟数据），试用本工作台(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="85"/>
-        <location filename="../../ui/first_run.py" line="91"/>
+        <location filename="../../ui/first_run.py" line="95"/>
+        <location filename="../../ui/first_run.py" line="101"/>
         <source>Making the demo office…</source>
         <translation>正在生成演示办公室…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="109"/>
+        <source>Provisioning file</source>
+        <translation>部署配置文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="109"/>
+        <source>Provisioning files (*.toml *.json)</source>
+        <translation>部署配置文件 (*.toml *.json)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="128"/>
+        <source>Provisioning file read: %1</source>
+        <translation>已读取部署配置文件：%1</translation>
     </message>
 </context>
 <context>
@@ -274,7 +294,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ui/first_run.py" line="45"/>
+        <location filename="../../ui/first_run.py" line="48"/>
         <source>Set up RehabDesk</source>
         <translation>初始化社区戒毒康复工作台</translation>
     </message>
@@ -589,52 +609,52 @@
 <context>
     <name>OfficePage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="108"/>
+        <location filename="../../ui/first_run.py" line="150"/>
         <source>The office</source>
         <translation>办公室信息</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="111"/>
+        <location filename="../../ui/first_run.py" line="153"/>
         <source>The 6-digit division code of the county and the 3-digit code of the township, e.g. 640104001.</source>
         <translation>办公室代码由县（区）6 位行政区划代码加乡镇（街道）3 位代码组成，例如 640104001。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="116"/>
+        <location filename="../../ui/first_run.py" line="158"/>
         <source>Office code</source>
         <translation>办公室代码</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="118"/>
+        <location filename="../../ui/first_run.py" line="160"/>
         <source>Township name</source>
         <translation>乡镇（街道）名称</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="120"/>
+        <location filename="../../ui/first_run.py" line="162"/>
         <source>AES-256-GCM (default)</source>
         <translation>AES-256-GCM（默认）</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="121"/>
+        <location filename="../../ui/first_run.py" line="163"/>
         <source>SM4-GCM with SM3 (national algorithms)</source>
         <translation>SM4-GCM 与 SM3（国密算法）</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="122"/>
+        <location filename="../../ui/first_run.py" line="164"/>
         <source>Cipher suite</source>
         <translation>加密算法</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="124"/>
+        <location filename="../../ui/first_run.py" line="166"/>
         <source>Office &amp;code</source>
         <translation>办公室代码(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="125"/>
+        <location filename="../../ui/first_run.py" line="167"/>
         <source>Township &amp;name</source>
         <translation>乡镇（街道）名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="126"/>
+        <location filename="../../ui/first_run.py" line="168"/>
         <source>Cipher &amp;suite</source>
         <translation>加密算法(&amp;S)</translation>
     </message>
@@ -1371,32 +1391,32 @@
 <context>
     <name>RecoveryPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="199"/>
+        <location filename="../../ui/first_run.py" line="264"/>
         <source>The recovery key</source>
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="202"/>
+        <location filename="../../ui/first_run.py" line="267"/>
         <source>This key is shown only now. Print it or write it down and keep it in the office safe: it is the only way back in if every password is forgotten.</source>
         <translation>恢复密钥只在此时显示一次。请打印或抄写下来，存放在办公室保险柜中：所有密码都遗忘时，只能凭它重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="211"/>
+        <location filename="../../ui/first_run.py" line="276"/>
         <source>Recovery key</source>
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="213"/>
+        <location filename="../../ui/first_run.py" line="278"/>
         <source>I have printed or written down the recovery key and stored it safely</source>
         <translation>我已打印或抄写恢复密钥，并已妥善保管</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="216"/>
+        <location filename="../../ui/first_run.py" line="281"/>
         <source>&amp;Print…</source>
         <translation>打印(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="235"/>
+        <location filename="../../ui/first_run.py" line="300"/>
         <source>RehabDesk recovery key</source>
         <translation>社区戒毒康复工作台恢复密钥</translation>
     </message>
@@ -1510,102 +1530,117 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="34"/>
+        <location filename="../../ui/pages/settings.py" line="36"/>
         <source>Display and security</source>
         <translation>显示与安全</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="37"/>
+        <location filename="../../ui/pages/settings.py" line="39"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="45"/>
+        <location filename="../../ui/pages/settings.py" line="47"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="47"/>
+        <location filename="../../ui/pages/settings.py" line="49"/>
         <source>Lock after idle minutes</source>
         <translation>空闲自动锁定时间（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="49"/>
+        <location filename="../../ui/pages/settings.py" line="51"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="53"/>
         <source>Lock after &amp;idle</source>
         <translation>空闲自动锁定(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="53"/>
+        <location filename="../../ui/pages/settings.py" line="55"/>
         <source>My password</source>
         <translation>我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="57"/>
+        <location filename="../../ui/pages/settings.py" line="59"/>
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="60"/>
+        <location filename="../../ui/pages/settings.py" line="62"/>
         <source>New password again</source>
         <translation>确认新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="61"/>
+        <location filename="../../ui/pages/settings.py" line="63"/>
         <source>Change password</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="65"/>
+        <location filename="../../ui/pages/settings.py" line="67"/>
         <source>&amp;New password</source>
         <translation>新密码(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="66"/>
+        <location filename="../../ui/pages/settings.py" line="68"/>
         <source>New password &amp;again</source>
         <translation>确认新密码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="70"/>
+        <location filename="../../ui/pages/settings.py" line="72"/>
         <source>About this installation</source>
         <translation>本机安装信息</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="72"/>
+        <location filename="../../ui/pages/settings.py" line="74"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="73"/>
+        <location filename="../../ui/pages/settings.py" line="75"/>
         <source>Office</source>
         <translation>办公室</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="74"/>
+        <location filename="../../ui/pages/settings.py" line="76"/>
         <source>Data folder</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="81"/>
+        <location filename="../../ui/pages/settings.py" line="77"/>
+        <source>Copy diagnostics</source>
+        <translation>复制诊断信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="80"/>
+        <source>Versions, checks and recent log lines, without personal data, to paste into a support request</source>
+        <translation>版本、检查结果和最近的日志，不含个人信息，可粘贴到技术支持请求中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="93"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="85"/>
+        <location filename="../../ui/pages/settings.py" line="101"/>
+        <source>Copied. Paste it into your message to IT staff.</source>
+        <translation>已复制。请粘贴到发给信息技术人员的消息中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="105"/>
         <source>The new language applies when RehabDesk starts next time.</source>
         <translation>新的语言将在下次启动本工作台时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="99"/>
+        <location filename="../../ui/pages/settings.py" line="119"/>
         <source>Changing the password…</source>
         <translation>正在修改密码…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="106"/>
+        <location filename="../../ui/pages/settings.py" line="126"/>
         <source>Your password was changed.</source>
         <translation>密码已修改。</translation>
     </message>

@@ -124,3 +124,35 @@ def test_a_new_worker_from_first_run_to_a_recorded_visit_and_test(qtbot, tmp_pat
 
     desktop.stop()
     assert offenders and offenders[0] == [], "database calls ran on the GUI thread"
+
+
+def test_first_run_from_a_provisioning_file(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    plan = tmp_path / "office.toml"
+    plan.write_text(
+        '[office]\ncode = "640105002"\nname = "新华街道"\nsuite = "sm4"\n\n[admin]\nlogin = "itadmin"\n\n'
+        '[sync]\nserver_url = "https://sync.example.invalid"\nenrol_code = "ABCDE-FGHJK"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(plan), ""))
+    desktop = Desktop(tmp_path / "office")
+    desktop.start()
+    wizard = desktop.dialog
+    qtbot.addWidget(wizard)
+    wizard.choice.provisioned.setChecked(True)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.office, timeout=WAIT)
+    assert wizard.office.code.text() == "640105002" and not wizard.office.code.isEnabled()
+    wizard.next()
+    assert wizard.admin.login.text() == "itadmin"
+    wizard.admin.password.setText("provisioned-pass-1")
+    wizard.admin.again.setText("provisioned-pass-1")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery, timeout=WAIT)
+    assert len(wizard.recovery.key.text().split("-")) == 8
+    wizard.recovery.stored.setChecked(True)
+    wizard.accept()
+    qtbot.waitUntil(lambda: desktop.window is not None, timeout=WAIT)
+    assert desktop.window.ctx.office_name == "新华街道"
+    desktop.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.errors import UserError
+from app.maintenance.diagnostics import support_text
 from app.services import users
 from app.store.unlock import PASSWORDS_DIFFER
 from ui import i18n
@@ -72,6 +74,16 @@ class SettingsPage(Page):
         aform.addRow(self.tr("Version"), QLabel(__version__))
         aform.addRow(self.tr("Office"), QLabel(ctx.office_name))
         aform.addRow(self.tr("Data folder"), QLabel(str(ctx.data_dir)))
+        self.copy_diagnostics = QPushButton(self.tr("Copy diagnostics"))
+        self.copy_diagnostics.setToolTip(
+            self.tr(
+                "Versions, checks and recent log lines, without personal data, to paste into a support request"
+            )
+        )
+        self.copy_diagnostics.clicked.connect(self._copy_diagnostics)
+        self.diagnostics_result = QLabel()
+        aform.addRow("", self.copy_diagnostics)
+        aform.addRow("", self.diagnostics_result)
 
         for box in (general, password, about):
             layout.addWidget(box)
@@ -79,6 +91,14 @@ class SettingsPage(Page):
 
     def title(self) -> str:
         return self.tr("Settings")
+
+    def _copy_diagnostics(self) -> None:
+        root = self.ctx.data_dir
+        self.ctx.runner.run_unattached(lambda: support_text(root), on_done=self._copied, parent=self)
+
+    def _copied(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.diagnostics_result.setText(self.tr("Copied. Paste it into your message to IT staff."))
 
     def _language_chosen(self) -> None:
         QSettings().setValue("ui/language", self.language.currentData())
