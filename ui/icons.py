@@ -18,6 +18,7 @@ def app_icon() -> QIcon:
 
 def write_ico(target: Path, size: int = 256) -> Path:
     """Render the SVG to a Windows icon (PyInstaller embeds it in the executable)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     image = QImage(size, size, QImage.Format.Format_ARGB32)
     image.fill(0)
     painter = QPainter(image)
