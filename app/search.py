@@ -23,6 +23,9 @@ def _readings(char: str) -> tuple[str, ...]:
     return readings
 
 
+SEP = "\x00"  # starts every key in the joined strings, so "in" finds prefixes in one C-level scan
+
+
 @dataclass(frozen=True)
 class Entry:
     person_id: UUID
@@ -30,6 +33,10 @@ class Entry:
     spellings: tuple[str, ...]  # full pinyin of each name, every reading combination of the first chars
     initials: tuple[str, ...]
     id_number: str
+    # SEP-joined copies of initials and spellings: a prefix test over 10,000 people is then one substring
+    # search each instead of a Python loop over every reading.
+    initials_key: str = ""
+    spellings_key: str = ""
 
 
 def _spell(name: str) -> tuple[list[str], list[str]]:
@@ -51,7 +58,15 @@ def make_entry(person_id: UUID, name: str, aliases: list[str], id_number: str) -
         s, i = _spell(n)
         spellings += s
         initials += i
-    return Entry(person_id, names, tuple(spellings), tuple(initials), id_number.upper())
+    return Entry(
+        person_id,
+        names,
+        tuple(spellings),
+        tuple(initials),
+        id_number.upper(),
+        SEP + SEP.join(initials),
+        SEP + SEP.join(spellings),
+    )
 
 
 class SearchIndex:
@@ -97,9 +112,10 @@ def _rank(entry: Entry, q: str, latin: bool, digits: bool) -> int | None:
     if digits:
         return 4 if q.upper() in entry.id_number else None
     if latin:
-        if any(i.startswith(q) for i in entry.initials):
+        prefix = SEP + q
+        if prefix in entry.initials_key:
             return 2
-        if any(s.startswith(q) for s in entry.spellings):
+        if prefix in entry.spellings_key:
             return 3
         return None
     for name in entry.names:

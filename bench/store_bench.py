@@ -153,12 +153,12 @@ def _unlock_and_search(root: Path, people: int) -> list[Row]:
         initials = make_entry(summary.id, summary.name, [], summary.id_number).initials[0]
         for kind, query in zip(timings, (summary.name, initials, summary.id_number[-6:]), strict=True):
             start = time.perf_counter()
-            persons.search(store, query)
+            persons.search(store, query, limit=50)  # a screenful, as the People page shows
             timings[kind].append(time.perf_counter() - start)
     store.close()
     rows = [Row(f"unlock, {people:,} persons (key + in-memory index)", unlock_s * 1000, "ms", "<= 1000 ms")]
     rows += [
-        Row(f"search by {kind}, {people:,} persons (median)", statistics.median(t) * 1000, "ms", "<= 20 ms")
+        Row(f"search by {kind}, first 50 of {people:,} persons (median)", statistics.median(t) * 1000, "ms", "<= 20 ms")
         for kind, t in timings.items()
     ]
     return rows

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.crypto.keyring import Keyring
 from app.logs import setup_file_logging
-from app.maintenance.backup import finish_interrupted_restore
+from app.maintenance.backup import ensure_daily_backup, finish_interrupted_restore
 from app.paths import DataDir
 from app.store.store import Store
 from ui import i18n
@@ -72,6 +72,9 @@ class Desktop:
         setup_file_logging(DataDir(self.data_dir).logs)
         assert store.actor is not None
         self.runner.attach(store)
+        # The day's automatic backup opens its own connection, so it runs on the background pool and
+        # neither the unlock nor the first page waits for it. It never raises.
+        self.runner.run_network(lambda: ensure_daily_backup(self.data_dir))
         ctx = UiContext(self.runner, self.data_dir, store.actor, store.keyring.office_name, store.today)
         self.window = MainWindow(ctx)
         self.window.show()

@@ -28,12 +28,12 @@ class Suite(enum.Enum):
     @property
     def wire_id(self) -> int:
         """The one byte that names the suite inside every ciphertext."""
-        return {Suite.AES: 1, Suite.SM4: 2}[self]
+        return _WIRE_IDS[self]
 
     @classmethod
     def from_wire(cls, byte: int) -> Suite:
-        for suite in cls:
-            if suite.wire_id == byte:
+        for suite, wire in _WIRE_IDS.items():
+            if wire == byte:
                 return suite
         raise ValueError(f"unknown suite byte {byte}")
 
@@ -51,6 +51,9 @@ class Suite(enum.Enum):
 
     def hash(self) -> hashes.HashAlgorithm:
         return hashes.SHA256() if self is Suite.AES else hashes.SM3()
+
+
+_WIRE_IDS = {Suite.AES: 1, Suite.SM4: 2}  # never renumber: every stored ciphertext carries one
 
 
 class Aead:

@@ -147,7 +147,8 @@ def write_archive(
         )
         stamp = moment.timetuple()[:6]
         packed = Path(work) / "archive.tmp"
-        with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        # Level 1: sealed values barely compress, and a backup must not hold up the start of the day.
+        with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             archive.comment = TRAILER_PREFIX + b"0" * TRAILER_HEX
             _add(
                 archive,

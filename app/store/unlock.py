@@ -216,11 +216,7 @@ def open_store(
     except KeyringDamaged:
         raise Tampering(KEY_DAMAGED()) from None
     lockout.clear(login)
-    store = _open_unlocked(data_dir, unlocked, login, today)
-    from app.maintenance.backup import ensure_daily_backup  # (import here: maintenance builds on the store)
-
-    ensure_daily_backup(data_dir)  # at most one a day; never raises, never blocks the GUI (worker thread)
-    return store
+    return _open_unlocked(data_dir, unlocked, login, today)
 
 
 def reset_password_with_recovery(root: Path, recovery_key: str, login: str, new_password: str) -> None:

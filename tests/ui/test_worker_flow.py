@@ -57,6 +57,9 @@ def test_a_new_worker_from_first_run_to_a_recorded_visit_and_test(qtbot, tmp_pat
     qtbot.waitUntil(lambda: desktop.window is not None, timeout=WAIT)
     window = desktop.window
     qtbot.addWidget(window)
+    # The day's automatic backup is made in the background once someone is in.
+    backups = tmp_path / "office" / "backups"
+    qtbot.waitUntil(lambda: backups.exists() and any(backups.glob("*.rdbak")), timeout=WAIT)
 
     # Today: someone in the worker's caseload is due a visit now.
     today = window.pages["today"]
