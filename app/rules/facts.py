@@ -25,11 +25,17 @@ from models.enums import (
 )
 
 
+# A record's id. The store's reader hands over the 32-digit hex text the store keeps (a million UUID
+# objects would cost seconds); tests and other callers may pass UUIDs. The rules only compare, sort and
+# echo ids, so either works as long as one person's facts use one form.
+RecordId = UUID | str
+
+
 @dataclass(frozen=True, slots=True)
 class MeasureFacts:
     """One order (社区戒毒, 社区康复 or 强制隔离戒毒). The clock starts on the report date."""
 
-    id: UUID
+    id: RecordId
     kind: MeasureKind
     ordered_on: date
     reported_on: date | None = None  # None: ordered, not yet reported
@@ -41,7 +47,7 @@ class MeasureFacts:
 class StatusEvent:
     """One change of status. Also what lifecycle.transition() returns for the service to store."""
 
-    id: UUID
+    id: RecordId
     on: date
     from_status: PersonStatus
     to_status: PersonStatus
@@ -54,7 +60,7 @@ class StatusEvent:
 class TestFact:
     __test__ = False  # not a pytest class, despite the name
 
-    id: UUID
+    id: RecordId
     on: date  # the day the sample was taken
     sample: SampleType
     result: TestResult
@@ -64,7 +70,7 @@ class TestFact:
 
 @dataclass(frozen=True, slots=True)
 class VisitFact:
-    id: UUID
+    id: RecordId
     on: date
     kind: VisitKind
 
@@ -73,7 +79,7 @@ class VisitFact:
 class LeaveFact:
     """An approved leave (请假). `ends_on` is the last day away; being back on it is on time."""
 
-    id: UUID
+    id: RecordId
     starts_on: date
     ends_on: date
     returned_on: date | None = None  # None: not back yet (or the return is not recorded)
@@ -81,7 +87,7 @@ class LeaveFact:
 
 @dataclass(frozen=True, slots=True)
 class ViolationFact:
-    id: UUID
+    id: RecordId
     on: date
     kind: ViolationKind
     days: int = 0  # for absences: days away without permission (0 counts as 1)
@@ -90,9 +96,9 @@ class ViolationFact:
 
 @dataclass(frozen=True, slots=True)
 class AgreementFact:
-    id: UUID
+    id: RecordId
     signed_on: date
-    measure_id: UUID | None = None  # None: whichever measure runs on the signing day
+    measure_id: RecordId | None = None  # None: whichever measure runs on the signing day
     valid_until: date | None = None  # None: for the whole measure
 
 
@@ -100,17 +106,17 @@ class AgreementFact:
 class PoliceReportFact:
     """The worker's record that an escalation was reported to the police."""
 
-    id: UUID
+    id: RecordId
     reported_on: date
     kind: EscalationKind
     # The incidents reported (Escalation.incident_id). Empty: every incident of this kind known by that day,
     # which is what a ledger import can say.
-    incident_ids: frozenset[UUID] = frozenset()
+    incident_ids: frozenset[RecordId] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class RiskFlag:
-    id: UUID
+    id: RecordId
     on: date
     kind: RiskFlagKind
     until: date | None = None  # the day the worker judged it over; None: it holds for the policy's hold days
@@ -120,12 +126,12 @@ class RiskFlag:
 class RiskAssessment:
     """The worker's latest assessment: driver name → value, as the policy's [risk.drivers] name them."""
 
-    id: UUID
+    id: RecordId
     on: date
     drivers: tuple[tuple[str, str | int], ...] = ()
 
     @classmethod
-    def of(cls, id: UUID, on: date, **drivers: str | int) -> RiskAssessment:
+    def of(cls, id: RecordId, on: date, **drivers: str | int) -> RiskAssessment:
         return cls(id, on, tuple(sorted(drivers.items())))
 
 
@@ -133,7 +139,7 @@ class RiskAssessment:
 class RiskOverride:
     """The worker's own colour, with a reason (audited by the service that stores it)."""
 
-    id: UUID
+    id: RecordId
     on: date
     colour: RiskColour
     until: date | None = None  # None: until changed

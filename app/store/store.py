@@ -263,6 +263,18 @@ class Store:
         except TamperedError as exc:
             raise Tampering(TAMPERED(where=exc.where)) from None
 
+    def opener(self, table: str, column: str) -> Callable[[str, bytes], str]:
+        """``open`` for many rows of one column (bulk reads); tampering is reported the same way."""
+        open_one = self.sealer.opener(table, column)
+
+        def open_checked(row: str, sealed: bytes) -> str:
+            try:
+                return open_one(row, sealed)
+            except TamperedError as exc:
+                raise Tampering(TAMPERED(where=exc.where)) from None
+
+        return open_checked
+
     def open_json(self, table: str, column: str, row: UUID | str, sealed: bytes | None) -> Any:
         text = self.open(table, column, row, sealed)
         return None if text is None else json.loads(text)
