@@ -16,7 +16,7 @@ from functools import cached_property
 from uuid import UUID
 
 from app.indicators.period import ONE_DAY, Scope
-from app.rules.facts import MeasureFacts, PersonFacts, StatusEvent
+from app.rules.facts import MeasureFacts, PersonFacts, RecordId, StatusEvent
 from app.rules.lifecycle import sorted_events
 from app.rules.policy import Policy
 from models.enums import AssistanceKind, AssistanceOutcome, PersonStatus
@@ -29,7 +29,7 @@ SUPERVISED = frozenset({S.IN_TREATMENT, S.IN_REHAB, S.ON_LEAVE, S.LOST})
 
 @dataclass(frozen=True, slots=True)
 class AssistanceFact:
-    id: UUID
+    id: RecordId
     on: date
     kind: AssistanceKind
     outcome: AssistanceOutcome = AssistanceOutcome.PENDING

@@ -8,19 +8,21 @@ and county data synced later needs only a wider read here.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from datetime import UTC
+from datetime import UTC, date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.indicators.data import AssistanceFact, Dataset, PersonRecord
 from app.services import caseload, users
+from app.services.caseload_reader import FactReader, dashed
 from app.store.store import Store
 from models import Assistance, Office, Person, StatusEvent
-from models.enums import AssistanceOutcome, VersionKind
+from models.enums import AssistanceKind, AssistanceOutcome
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -32,31 +34,20 @@ def _amount(value: Any) -> Decimal | None:
         return None
 
 
-def _assistance(store: Store, session: Any) -> dict[UUID, list[AssistanceFact]]:
-    latest = (
-        select(Assistance.fact_id, func.max(Assistance.version).label("version"))
-        .group_by(Assistance.fact_id)
-        .subquery()
-    )
-    rows = session.scalars(
-        select(Assistance).join(
-            latest, (Assistance.fact_id == latest.c.fact_id) & (Assistance.version == latest.c.version)
-        )
-    )
+def _assistance(store: Store, reader: FactReader) -> dict[UUID, list[AssistanceFact]]:
+    open_content = store.opener(Assistance.__tablename__, "content")
     out: dict[UUID, list[AssistanceFact]] = defaultdict(list)
-    for row in rows:
-        if row.version_kind is VersionKind.VOID:
-            continue
-        content = store.open_json("assistance", "content", row.id, row.content) or {}
+    for vid, fid, pid, on, _recorded, kind, sealed in reader.current(Assistance, "kind, content"):
+        content = json.loads(open_content(dashed(vid), sealed)) or {}
         try:
             outcome = AssistanceOutcome(content.get("outcome") or AssistanceOutcome.PENDING.value)
         except ValueError:
             outcome = AssistanceOutcome.PENDING
-        out[row.person_id].append(
+        out[reader.uuid(pid)].append(  # type: ignore[index]
             AssistanceFact(
-                row.fact_id,
-                row.occurred_on,
-                row.kind,
+                fid,
+                date.fromisoformat(on),
+                AssistanceKind(kind),
                 outcome,
                 _amount(content.get("amount")),
                 str(content.get("provider") or ""),
@@ -79,12 +70,11 @@ def load_dataset(store: Store) -> Dataset:
                 Person.created_at,
             )
         ).all()
+        reader = FactReader(store, session, None)
         offices: dict[UUID, list[tuple[Any, str]]] = defaultdict(list)
-        for pid, on, code in session.execute(
-            select(StatusEvent.person_id, StatusEvent.on, StatusEvent.office_code)
-        ):
-            offices[pid].append((on, code))
-        assistance = _assistance(store, session)
+        for pid, on, code in reader.rows(StatusEvent.__tablename__, 'person_id, "on", office_code'):
+            offices[reader.uuid(pid)].append((date.fromisoformat(on), code))  # type: ignore[index]
+        assistance = _assistance(store, reader)
         office_names = dict(session.execute(select(Office.code, Office.name)).all())
     today = store.today()
     workers = {u.id: u.display_name or u.login for u in users.list_users(store)}

@@ -74,7 +74,7 @@ def _maybe_day(text: str | None) -> date | None:
     return None if text is None else _day(text)
 
 
-def _dashed(hex_id: str) -> str:
+def dashed(hex_id: str) -> str:
     """The canonical UUID text the sealer binds into a value's associated data."""
     h = hex_id
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
@@ -88,10 +88,12 @@ def read_person_facts(store: Store, session: Session, people: set[UUID] | None) 
         for i in range(0, len(ordered), _HEX_CHUNK):
             result.update(read_person_facts(store, session, set(ordered[i : i + _HEX_CHUNK])))
         return result
-    return _Reader(store, session, people).persons()
+    return FactReader(store, session, people).persons()
 
 
-class _Reader:
+class FactReader:
+    """Plain rows of one read: the people asked for (all when None), converted as the module doc says."""
+
     def __init__(self, store: Store, session: Session, people: set[UUID] | None) -> None:
         self.store = store
         self.cursor = session.connection().connection.driver_connection
@@ -187,7 +189,7 @@ class _Reader:
         open_result = self.store.opener(DrugTest.__tablename__, "result")
         negative = TestResult.NEGATIVE
         for vid, fid, pid, on, recorded, sample, sealed in self.current(DrugTest, "sample, result"):
-            result = RESULT[open_result(_dashed(vid), sealed)]
+            result = RESULT[open_result(dashed(vid), sealed)]
             # When the office learnt of a result matters only for incidents (their reporting deadline).
             learnt = None if result is negative else self.learnt(recorded)
             self.bag[pid]["tests"].append(rf.TestFact(fid, _day(on), SAMPLE[sample], result, learnt))
@@ -206,7 +208,7 @@ class _Reader:
             kind = VIOLATION[kind]
             days = 0
             if kind is ViolationKind.ABSENT_WITHOUT_LEAVE:  # only absences count days; decrypt just those
-                days = int((json.loads(open_content(_dashed(vid), content)) or {}).get("days", 0))
+                days = int((json.loads(open_content(dashed(vid), content)) or {}).get("days", 0))
             self.bag[pid]["violations"].append(
                 rf.ViolationFact(fid, _day(on), kind, days, self.learnt(recorded))
             )
@@ -220,7 +222,7 @@ class _Reader:
     def police_reports(self) -> None:
         open_content = self.store.opener(PoliceReport.__tablename__, "content")
         for vid, fid, pid, on, _recorded, kind, content in self.current(PoliceReport, "kind, content"):
-            named = (json.loads(open_content(_dashed(vid), content)) or {}).get("incident_ids", [])
+            named = (json.loads(open_content(dashed(vid), content)) or {}).get("incident_ids", [])
             incidents = frozenset(UUID(i).hex for i in named)  # the fact ids' own form
             self.bag[pid]["police_reports"].append(
                 rf.PoliceReportFact(fid, _day(on), ESCALATION[kind], incidents)
@@ -243,7 +245,7 @@ class _Reader:
         if row is None:
             return None
         vid, fid, _pid, on, _recorded, content = row
-        opened = self.store.open_json(RiskAssessment.__tablename__, "content", _dashed(vid), content) or {}
+        opened = self.store.open_json(RiskAssessment.__tablename__, "content", dashed(vid), content) or {}
         drivers = tuple(sorted(codec.to_json(opened.get("drivers", {})).items()))
         return rf.RiskAssessment(fid, _day(on), drivers)
 
