@@ -1,15 +1,16 @@
-"""What is due: every open task and warning of a caseload, with whom it concerns, soonest first."""
+"""What is due: every open task and warning of a caseload, with whom it concerns, soonest first; and the
+records a supervisor returned to the worker who wrote them, with the supervisor's comment."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from app.rules.tasks import Severity, TaskKind
-from app.services import caseload, persons
+from app.services import caseload, persons, reviews, users
 from app.store.store import Store
-from models.enums import RiskColour
+from models.enums import FactKind, RiskColour
 
 
 @dataclass(frozen=True)
@@ -74,4 +75,50 @@ def due_items(store: Store, today: date | None = None, worker_id: UUID | None = 
                 )
             )
     items.sort(key=lambda i: (not i.overdue, i.due or i.opens, i.kind is None, i.record_no))
+    return items
+
+
+@dataclass(frozen=True)
+class ReturnedItem:
+    """A record sent back for correction: the worker answers with a corrected version."""
+
+    person_id: UUID
+    record_no: str
+    name: str
+    kind: FactKind
+    fact_id: UUID
+    version: int
+    occurred_on: date
+    recorded_by: str  # who wrote the returned version (display name, else login)
+    comment: str
+    returned_by: str  # the supervisor's name ("" if this computer does not know them)
+    returned_at: datetime
+
+
+def returned_items(store: Store, worker_id: UUID | None = None) -> list[ReturnedItem]:
+    """Records returned and not corrected yet, the longest waiting first: those ``worker_id`` wrote (the
+    whole office's when None). A corrected version goes back to the review queue and leaves this list."""
+    records = reviews.pending(store, recorded_by=worker_id, returned_only=True)
+    if not records:
+        return []
+    people = {p.id: p for p in persons.summaries(store, list({r.person_id for r in records}))}
+    names = {u.login: u.display_name or u.login for u in users.list_users(store)}
+    items = [
+        ReturnedItem(
+            r.person_id,
+            people[r.person_id].record_no,
+            people[r.person_id].name,
+            r.kind,
+            r.fact_id,
+            r.version,
+            r.occurred_on,
+            names.get(r.recorded_by or "", r.recorded_by or ""),
+            r.comment or "",
+            r.returned_by or "",
+            r.returned_at or r.recorded_at,
+        )
+        for r in records
+        if r.person_id in people  # a person transferred out meanwhile is no longer this office's
+    ]
+    items.sort(key=lambda i: (i.returned_at, i.record_no))
     return items

@@ -1,5 +1,6 @@
 """Indicators: the figures supervisors report upward, for a month, with their definitions and the people
-behind each figure; the monthly report (月报) exported to XLSX or PDF."""
+behind each figure; the charts of the twelve months to it; the monthly report (月报) exported to XLSX or
+PDF. One op computes the figures and the chart series together; the charts are drawn from its result."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,7 @@ from app.indicators.compute import Figure
 from app.indicators.summary import Indicators, for_store, percent
 from app.services import persons
 from app.store.store import Changes, Store
+from ui.charts import IndicatorCharts
 from ui.errors import show_error
 from ui.pages.base import Page
 
@@ -98,9 +101,13 @@ class IndicatorsPage(Page):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([900, 300])
+        self.charts = IndicatorCharts()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, self.tr("&Figures"))
+        self.tabs.addTab(self.charts, self.tr("&Charts"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.tabs, 1)
 
     def title(self) -> str:
         return self.tr("Indicators")
@@ -138,6 +145,7 @@ class IndicatorsPage(Page):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeRowsToContents()
         self.people.clear()
+        self.charts.show_series(data.series)
 
     def _drill_down(self) -> None:
         rows = self.table.selectionModel().selectedRows()

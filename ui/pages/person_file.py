@@ -72,6 +72,7 @@ ACTION_KINDS = {
     "police_report": FactKind.POLICE_REPORT,
 }
 ACTIONS = (*ACTION_KINDS, "status", "transfer", "measure")
+CORRECT = "correct:"  # + a fact id: that record's correction form (see correct_action)
 SHORTCUTS = {
     "visit": "Ctrl+1",
     "test": "Ctrl+2",
@@ -80,6 +81,11 @@ SHORTCUTS = {
     "status": "Ctrl+5",
     "violation": "Ctrl+6",
 }
+
+
+def correct_action(fact_id: UUID) -> str:
+    """The ``start`` action that opens one record's correction form, prefilled (Today's returned records)."""
+    return f"{CORRECT}{fact_id}"
 
 
 @dataclass(frozen=True)
@@ -499,13 +505,19 @@ class PersonFilePage(Page):
     # ---- what the worker does ----------------------------------------------------------------------------
     def start(self, action: str) -> QDialog | None:
         """Open the form ``action`` names ("visit", "test", "assistance", "leave", "violation", "status",
-        "transfer", "measure") for the person shown; None if there is none or no file is shown yet."""
+        "transfer", "measure", or ``correct_action(fact_id)``) for the person shown; None if there is
+        none or no file is shown yet."""
         if self.file is None or self.person_id is None:
             return None
         if self.active_form is not None:  # one form at a time: the open one comes to the front
             self.active_form.raise_()
             self.active_form.activateWindow()
             return self.active_form
+        if action.startswith(CORRECT):
+            index = self.timeline_model.row_of(UUID(action.removeprefix(CORRECT)))
+            if index.isValid():
+                self.timeline.setCurrentIndex(index)  # the worker sees which record they correct
+            return self.correct(self.timeline_model.history(index))
         parent = self.window()
         form: QDialog
         if action in ACTION_KINDS:

@@ -1,7 +1,8 @@
-"""Today: what is overdue, what is due, and what needs attention, for the worker's own caseload.
+"""Today: what is overdue, what is due, and what needs attention, for the worker's own caseload; above
+it, the records a supervisor returned for correction, with the comment.
 
-Each line opens the person's file with the right form ready (a test task opens the test form).
-Supervisors see the whole office.
+Each line opens the person's file with the right form ready (a test task opens the test form; a
+returned record opens its correction). Supervisors see the whole office.
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
 )
 
 from app.rules.tasks import TaskKind
-from app.services.today import DueItem, due_items
+from app.services.today import DueItem, ReturnedItem, due_items, returned_items
 from app.store.store import Changes
 from ui.pages.base import Page
+from ui.pages.person_file import correct_action
+from ui.sync_scheduler import local_time
 
 # The form a task asks for, by the person's file's action names.
 ACTION_FOR = {
@@ -35,6 +40,7 @@ ACTION_FOR = {
     TaskKind.POLICE_REPORT: "police_report",
 }
 COLOUR = {"red": "#c62828", "yellow": "#f9a825", "blue": "#1565c0", "green": "#2e7d32"}
+RETURNED_ROWS = 4  # the returned list shows this many rows before it scrolls; the tasks keep the rest
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -93,6 +99,59 @@ class DueModel(QAbstractTableModel):
         return None
 
 
+class ReturnedTable(QTableWidget):
+    """Records returned for correction: when, whose, which record, what the supervisor said, and who."""
+
+    def __init__(self) -> None:
+        super().__init__(0, 6)
+        self.records: list[ReturnedItem] = []  # (not `items`: QTableWidget has a method of that name)
+        self.setHorizontalHeaderLabels(
+            [
+                self.tr("Returned"),
+                self.tr("Person"),
+                self.tr("Record"),
+                self.tr("Comment"),
+                self.tr("Returned by"),
+                self.tr("Recorded by"),
+            ]
+        )
+        self.setAccessibleName(self.tr("Records returned for correction"))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)  # one line each, so the tasks below keep the room; the tooltip has it all
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        for column in (0, 1, 2, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def set_items(self, items: list[ReturnedItem]) -> None:
+        self.records = items
+        self.clearContents()
+        self.setRowCount(len(items))
+        for row, item in enumerate(items):
+            record = f"{item.occurred_on.isoformat()}  {item.kind.label.render()}"
+            if item.version > 1:
+                record += " " + self.tr("v%1").replace("%1", str(item.version))
+            cells = (
+                local_time(item.returned_at),
+                f"{item.name}  {item.record_no}",
+                record,
+                item.comment,
+                item.returned_by or self.tr("a supervisor"),
+                item.recorded_by,
+            )
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if column == 3:
+                    cell.setToolTip(text)
+                    cell.setForeground(QBrush(QColor("#b3261e")))
+                self.setItem(row, column, cell)
+        shown = sum(self.rowHeight(r) for r in range(min(len(items), RETURNED_ROWS)))
+        self.setFixedHeight(self.horizontalHeader().height() + shown + 2 * self.frameWidth() + 2)
+
+
 class TodayPage(Page):
     key = "today"
 
@@ -122,12 +181,22 @@ class TodayPage(Page):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(self._open)
         self.view.doubleClicked.connect(self._open)
+        self.returned_heading = QLabel()
+        self.returned_heading.setStyleSheet("QLabel { color: #b3261e; font-weight: bold; }")
+        self.returned = ReturnedTable()
+        self.returned.activated.connect(self._open_returned)
+        self.returned.doubleClicked.connect(self._open_returned)
+        self.returned_heading.setBuddy(self.returned)
+        self.returned_heading.hide()
+        self.returned.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.whole_office)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.returned_heading)
+        layout.addWidget(self.returned)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
 
@@ -142,13 +211,24 @@ class TodayPage(Page):
         self.heading.setText(f"<h2>{self.title()} · {today.isoformat()}</h2>")
         worker = None if self.whole_office.isChecked() else self.ctx.actor.user_id
         self.ctx.runner.run(
-            lambda store: due_items(store, today, worker),
-            on_done=self._show,
+            lambda store: (due_items(store, today, worker), returned_items(store, worker)),
+            on_done=lambda found: self._show(*found),
             parent=self,
             label=self.tr("Working out what is due…"),
         )
 
-    def _show(self, items: list[DueItem]) -> None:
+    def _show(self, items: list[DueItem], returned: list[ReturnedItem]) -> None:
+        office = self.whole_office.isChecked()
+        self.returned.setColumnHidden(5, not office)  # one's own list needs no "recorded by"
+        self.returned.set_items(returned)
+        heading = (
+            self.tr("Returned for correction, waiting for the worker's corrected version (%1)")
+            if office
+            else self.tr("Returned to you for correction (%1): open one to correct it")
+        )
+        self.returned_heading.setText(heading.replace("%1", str(len(returned))))
+        self.returned_heading.setVisible(bool(returned))
+        self.returned.setVisible(bool(returned))
         self.model.set_items(items)
         self.view.resizeRowsToContents()
         overdue = sum(1 for i in items if i.overdue)
@@ -164,3 +244,8 @@ class TodayPage(Page):
     def _open(self, index: QModelIndex) -> None:
         item = self.model.items[index.row()]
         self.nav.open_person(item.person_id, ACTION_FOR.get(item.kind) if item.kind else None)
+
+    def _open_returned(self, index: QModelIndex) -> None:
+        """The person's file, with the returned record's correction form open and prefilled."""
+        item = self.returned.records[index.row()]
+        self.nav.open_person(item.person_id, correct_action(item.fact_id))
