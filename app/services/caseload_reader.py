@@ -12,14 +12,14 @@ tuples of exactly the columns the rules read, and converts only what they need:
 - only test results and absence days are decrypted, with one opener per column.
 
 Void versions hide a fact, and the highest version of each fact is its current one (versions can arrive
-out of order from sync, so the reader compares them instead of trusting insertion order).
+out of order from sync, so the reader compares version numbers, never insertion order).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -67,7 +67,15 @@ def _members(enum: type[Enum]) -> dict[str, Any]:
 STATUS, COLOUR, MEASURE = _members(PersonStatus), _members(RiskColour), _members(MeasureKind)
 SAMPLE, RESULT, VISIT = _members(SampleType), _members(TestResult), _members(VisitKind)
 VIOLATION, ESCALATION, FLAG = _members(ViolationKind), _members(EscalationKind), _members(RiskFlagKind)
-_day = date.fromisoformat
+_DAYS: dict[str, date] = {}
+
+
+def _day(text: str) -> date:
+    """One shared date object per day: a caseload holds a million dates over a few thousand days."""
+    found = _DAYS.get(text)
+    if found is None:
+        found = _DAYS[text] = date.fromisoformat(text)
+    return found
 
 
 def _maybe_day(text: str | None) -> date | None:
@@ -122,16 +130,21 @@ class FactReader:
             params = (*params, self.store.office_code)
         return self.cursor.execute(query, params)
 
-    def current(self, entity: Any, extra: str = "") -> Iterable[tuple[Any, ...]]:
+    def current(self, entity: Any, extra: str = "") -> Iterator[tuple[Any, ...]]:
         """(version id, fact id, person id, occurred on, recorded at, *extra) of each fact's current
-        version, voids left out."""
-        columns = "id, fact_id, person_id, occurred_on, recorded_at, version, version_kind"
-        latest: dict[str, tuple[Any, ...]] = {}
-        for row in self.rows(entity.__tablename__, columns + (f", {extra}" if extra else "")):
-            seen = latest.get(row[1])
-            if seen is None or row[5] > seen[5]:
-                latest[row[1]] = row
-        return (row[:5] + row[7:] for row in latest.values() if row[6] != VOID)
+        version, voids left out.
+
+        SQLite picks the newest version through the (fact_id, version) unique index, so rows stream
+        straight into facts instead of being held until every version has been seen.
+        """
+        table = entity.__tablename__
+        columns = "id, fact_id, person_id, occurred_on, recorded_at" + (f", {extra}" if extra else "")
+        newest = (
+            f"version_kind != '{VOID}' AND NOT EXISTS (SELECT 1 FROM {table} AS newer"
+            f" WHERE newer.fact_id = {table}.fact_id AND newer.version > {table}.version)"
+        )
+        where = f"{self.where} AND {newest}" if self.where else f" WHERE {newest}"
+        return self.cursor.execute(f"SELECT {columns} FROM {table}{where}", self.params)
 
     def learnt(self, recorded_at: str) -> date:
         """The local day the office recorded it (deadlines run from there), never after the day planned for."""

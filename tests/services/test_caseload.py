@@ -73,6 +73,21 @@ def test_a_void_fact_no_longer_counts(store, person):
     assert TaskKind.TEST in kinds(store, person, overdue=True)
 
 
+def test_a_corrected_fact_counts_as_its_newest_version(store, person):
+    test_id = facts.record(store, DrugTestInput(person_id=person, tested_on=date(2026, 6, 1))).created[0]
+    assert TaskKind.POLICE_REPORT not in kinds(store, person)
+    facts.correct(
+        store,
+        test_id,
+        DrugTestInput(person_id=person, tested_on=date(2026, 6, 1), result=TestResult.POSITIVE),
+        "化验结果更正",
+    )
+    assert TaskKind.POLICE_REPORT in kinds(store, person)  # the positive correction, not the first entry
+    facts.correct(store, test_id, DrugTestInput(person_id=person, tested_on=date(2026, 6, 1)), "复核为阴性")
+    assert TaskKind.POLICE_REPORT not in kinds(store, person)
+    assert TaskKind.TEST not in kinds(store, person, overdue=True)  # still one test in the window
+
+
 def test_an_override_of_the_colour_needs_a_reason_and_changes_visit_frequency(store, person):
     with pytest.raises(UserError):
         facts.record(
