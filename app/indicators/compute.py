@@ -23,9 +23,9 @@ from app.indicators.data import SUPERVISED, Dataset, PersonRecord
 from app.indicators.period import Period, Scope, shift_year
 from app.rules.clean import clean_status
 from app.rules.facts import MeasureFacts, PersonFacts
-from app.rules.lifecycle import measure_clocks
 from app.rules.policy import Policy
-from app.rules.schedule import ScheduleKind, Window, windows
+from app.rules.schedule import ScheduleKind, Window, timeline_windows
+from app.rules.timeline import Timeline
 from app.rules.violations import relapsed_during_measure
 from models.enums import AssistanceKind, AssistanceOutcome, LabelledEnum, PersonStatus
 from models.text import Text
@@ -112,6 +112,7 @@ class Frame:
         self.people: list[PersonRecord] = data.in_scope(scope) if self.as_of >= period.start else []
         self._facts: dict[UUID, PersonFacts] = {}
         self._windows: dict[tuple[UUID, ScheduleKind], list[Window]] = {}
+        self._timelines: dict[UUID, Timeline] = {}
 
     def facts(self, person: PersonRecord) -> PersonFacts:
         """The person's facts as they stood at the end of the period (or today)."""
@@ -119,15 +120,21 @@ class Frame:
             self._facts[person.id] = person.as_of(self.as_of)
         return self._facts[person.id]
 
+    def timeline(self, person: PersonRecord) -> Timeline:
+        """One timeline per person for every kind of window asked of it."""
+        if person.id not in self._timelines:
+            self._timelines[person.id] = Timeline(self.facts(person), self.policy, self.as_of)
+        return self._timelines[person.id]
+
     def all_windows(self, person: PersonRecord, kind: ScheduleKind) -> list[Window]:
         key = (person.id, kind)
         if key not in self._windows:
-            facts = self.facts(person)
+            tl = self.timeline(person)
             found: list[Window] = []
-            for clock in measure_clocks(facts, self.policy, self.as_of):
+            for clock in tl.clocks:
                 # A window's last day lies within its measure's run: skip measures outside the period.
                 if clock.start <= self.period.end and clock.last_day >= self.period.start:
-                    found += windows(facts, self.as_of, self.policy, kind, measure_id=clock.measure.id)
+                    found += timeline_windows(tl, kind, measure_id=clock.measure.id)
             self._windows[key] = found
         return self._windows[key]
 

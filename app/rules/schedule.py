@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from app.rules.catalogue import HAIR_WINDOW, TEST_WINDOW, VISIT_WINDOW
-from app.rules.facts import PersonFacts
+from app.rules.facts import PersonFacts, RecordId
 from app.rules.lifecycle import MeasureClock
 from app.rules.periods import cut, months_elapsed
 from app.rules.policy import ColourRules, Policy
@@ -163,7 +163,7 @@ def windows_today(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = No
     return list(_windows(tl, clock, plan, lo, hi, closing_from=today, opening_by=today))
 
 
-def _clock_for(tl: Timeline, measure_id: UUID | None) -> MeasureClock | None:
+def _clock_for(tl: Timeline, measure_id: RecordId | None) -> MeasureClock | None:
     if measure_id is None:
         return tl.clock or (tl.clocks[-1] if tl.clocks else None)
     return next((c for c in tl.clocks if c.measure.id == measure_id), None)
@@ -175,13 +175,17 @@ def windows(
     policy: Policy,
     kind: ScheduleKind = ScheduleKind.TEST,
     *,
-    measure_id: UUID | None = None,
+    measure_id: RecordId | None = None,
 ) -> list[Window]:
     """Every window of one measure, past and future (default: the current measure, else the latest).
 
     For the person's schedule page and the compliance indicator (windows met ÷ windows due).
     """
-    tl = Timeline(person, policy, today)
+    return timeline_windows(Timeline(person, policy, today), kind, measure_id=measure_id)
+
+
+def timeline_windows(tl: Timeline, kind: ScheduleKind, *, measure_id: RecordId | None = None) -> list[Window]:
+    """windows() over a timeline already built (the indicators ask for several kinds and measures)."""
     clock = _clock_for(tl, measure_id)
     if clock is None:
         return []
