@@ -72,13 +72,9 @@ EXPORT_DONE = Text(
     "Exported {rows} rows to {path}. This file holds unencrypted personal data: keep it safe and delete it "
     "after use. The export was audited.",
 )
-AUDIT_OK = Text(
-    "审计链完整：共 {entries} 条记录，校验通过。", "The audit chain is intact: {entries} entries verified."
-)
-AUDIT_BROKEN = Text(
-    "审计链在第 {seq} 条记录处断裂：该记录或其前一条已被改动或删除。请联系信息技术人员，从备份恢复。",
-    "The audit chain is broken at entry {seq}: it or the entry before it was altered or removed. Contact IT "
-    "staff and restore from a backup.",
+AUDIT_SHOWN = Text(
+    "显示最新的 {shown} 条，共 {total} 条符合条件；加 --limit 0 显示全部，或用 audit export 导出。",
+    "Showing the newest {shown} of {total} matching entries; add --limit 0 for all, or use audit export.",
 )
 PASSWORD_CHANGED = Text("已为 {login} 设置新密码。", "The password of {login} was changed.")
 USER_ADDED = Text("已添加用户 {login}（{role}）。", "Added user {login} ({role}).")
@@ -366,14 +362,57 @@ def cmd_users_deactivate(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(store: Store, args: argparse.Namespace) -> int:
-    from app.services.audit_log import verify
+    from app.services.audit_log import chain_message, verify
 
     check = verify(store)
     if check.ok:
-        say(AUDIT_OK, entries=check.entries)
+        print(chain_message(check).render())
         return 0
-    print(AUDIT_BROKEN.render(seq=check.broken_at), file=sys.stderr)
+    print(chain_message(check).render(), file=sys.stderr)
     return 1
+
+
+def _audit_filter(args: argparse.Namespace) -> Any:
+    from app.services.audit_log import AuditFilter, parse_day
+
+    return AuditFilter(
+        user=args.by,
+        person=args.person or "",
+        action=args.action_code,
+        start=parse_day(args.start),
+        end=parse_day(args.end),
+    )
+
+
+def cmd_audit_list(store: Store, args: argparse.Namespace) -> int:
+    from app.services import audit_log
+
+    wanted = _audit_filter(args)
+    if args.limit > 0:
+        page = audit_log.query(store, wanted, 0, args.limit)
+        rows, total = list(page.rows), page.total
+    else:
+        rows = list(audit_log.entries(store, wanted))
+        total = len(rows)
+    if args.json:
+        dump_json([audit_log.as_json(r) for r in rows])
+    else:
+        lang = current_language()
+        for r in rows:
+            when = audit_log.local_time(r.at)
+            label = r.action_label.render(lang)
+            print(f"{r.seq}\t{when}\t{r.user or '-'}\t{label}\t{r.record_no or ''}\t{r.details_text(lang)}")
+    if len(rows) < total:
+        print(AUDIT_SHOWN.render(shown=len(rows), total=total), file=sys.stderr)
+    return 0
+
+
+def cmd_audit_export(store: Store, args: argparse.Namespace) -> int:
+    from app.services import audit_log
+
+    rows = audit_log.export(store, _audit_filter(args), args.out)
+    print(audit_log.EXPORTED.render(rows=rows, path=args.out), file=sys.stderr)
+    return 0
 
 
 def sync_command(name: str) -> Callable[[Store, argparse.Namespace], int]:
@@ -509,12 +548,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the audit chain").add_subparsers(dest="action", required=True)
     command("verify", with_store(cmd_audit_verify), "verify the audit hash chain", audit)
+    for name, run, help_ in (
+        ("list", cmd_audit_list, "audit entries, newest first (supervisors and administrators)"),
+        ("export", cmd_audit_export, "export audit entries to CSV or XLSX (audited)"),
+    ):
+        p = command(name, with_store(run), help_, audit)
+        # --by, not --user: --user already names who runs the command.
+        p.add_argument("--by", default=None, metavar="LOGIN", help="only entries made by this user")
+        p.add_argument("--person", default=None, help="a record number, or a name (not for administrators)")
+        p.add_argument(
+            "--action",
+            dest="action_code",  # "action" already names the audit subcommand
+            default=None,
+            help="an action code such as person.open, or its group: person",
+        )
+        p.add_argument("--from", dest="start", default=None, help="from this day (YYYY-MM-DD)")
+        p.add_argument("--to", dest="end", default=None, help="up to and including this day (YYYY-MM-DD)")
+        if name == "list":
+            p.add_argument("--limit", type=int, default=200, help="at most this many, newest first (0: all)")
+        else:
+            p.add_argument("--out", type=Path, required=True, help="the .csv or .xlsx file to write")
 
     p = command(
         "enroll", with_store(sync_command("enroll")), "enrol this computer with a sync server (admin)"
     )
-    p.add_argument("--server", required=True, help="the sync server's address (https://...)")
-    p.add_argument("--code", required=True, help="the one-time enrolment code IT made on the server")
+    p.add_argument("--server", help="the sync server's address (https://...); default: the provisioned one")
+    p.add_argument(
+        "--code", help="the one-time enrolment code IT made on the server; default: the provisioned one"
+    )
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server")
 
     p = command("sync", with_store(sync_command("sync")), "sync with the server until Ctrl+C (or --once)")

@@ -54,9 +54,10 @@ def _check_suites() -> str:
 
 def _check_store() -> str:
     from app.crypto.kdf import FAST
-    from app.services import persons
+    from app.services import persons, users
     from app.services.inputs import PersonInput
     from app.store.unlock import init_store, open_store
+    from models.enums import Role
     from models.values import id_check_char
 
     with tempfile.TemporaryDirectory(prefix="rehabdesk-selftest-") as tmp:
@@ -71,8 +72,10 @@ def _check_store() -> str:
         )
         first17 = "99999919900101001"
         persons.register(store, PersonInput(name="自检", id_number=first17 + id_check_char(first17)))
+        # A worker reads it back: the administrator does not read people's files.
+        users.add(store, "selftest-worker", Role.WORKER, "selftest-password", kdf=FAST)
         store.close()
-        store = open_store(root, "selftest", "selftest-password", today=date.today)
+        store = open_store(root, "selftest-worker", "selftest-password", today=date.today)
         found = persons.search(store, "自检")
         store.close()
         assert len(found) == 1

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.enums import Role
 from ui.context import UiContext
 from ui.lock import IdleWatcher, LockScreen
+from ui.pages.audit import AuditPage
 from ui.pages.base import Page
+from ui.pages.conflicts import ConflictsPage
 from ui.pages.indicators import IndicatorsPage
 from ui.pages.people import PeoplePage
 from ui.pages.person_file import PersonFilePage
@@ -29,6 +32,27 @@ from ui.pages.settings import SettingsPage
 from ui.pages.sync_page import SyncPage
 from ui.pages.today import TodayPage
 from ui.sync_scheduler import SyncScheduler
+
+PAGE_TYPES: dict[str, type[Page]] = {
+    page.key: page
+    for page in (
+        TodayPage,
+        PeoplePage,
+        ReviewPage,
+        ConflictsPage,
+        IndicatorsPage,
+        AuditPage,
+        SyncPage,
+        SettingsPage,
+    )
+}
+# The pages each role sees, in the navigation's order. The administrator manages users, settings, backups,
+# devices and the audit and, by privacy default, reads no one's file (the services refuse it too).
+PAGES_BY_ROLE: dict[Role, tuple[str, ...]] = {
+    Role.WORKER: ("today", "people", "indicators", "sync", "settings"),
+    Role.SUPERVISOR: ("today", "people", "review", "conflicts", "indicators", "audit", "sync", "settings"),
+    Role.ADMIN: ("sync", "audit", "settings"),
+}
 
 
 class MainWindow(QMainWindow):
@@ -49,24 +73,16 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {}
         self.sync_scheduler = SyncScheduler(ctx.runner, parent=self)
-        person_file = PersonFilePage(ctx, self)
-        for page in (
-            TodayPage(ctx, self),
-            PeoplePage(ctx, self),
-            ReviewPage(ctx, self),
-            IndicatorsPage(ctx, self),
-            SyncPage(ctx, self),
-            SettingsPage(ctx, self),
-        ):
-            if page.key == "review" and not ctx.is_supervisor:
-                page.deleteLater()
-                continue
-            self._add_page(page, in_nav=True)
-        self._add_page(person_file, in_nav=False)
-        sync_page = self.pages["sync"]
-        assert isinstance(sync_page, SyncPage)
-        sync_page.attach_scheduler(self.sync_scheduler)
+        for key in PAGES_BY_ROLE[ctx.actor.role]:
+            self._add_page(PAGE_TYPES[key](ctx, self), in_nav=True)
+        if ctx.actor.role is not Role.ADMIN:
+            self._add_page(PersonFilePage(ctx, self), in_nav=False)
+        for page in self.pages.values():
+            if isinstance(page, SyncPage | ConflictsPage):
+                page.attach_scheduler(self.sync_scheduler)
         self.nav.currentRowChanged.connect(self._nav_to_row)
+        # A person's file leaves its page current in the list: a click on that page goes back to it too.
+        self.nav.itemClicked.connect(lambda item: self._nav_to_row(self.nav.row(item)))
 
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -129,8 +145,9 @@ class MainWindow(QMainWindow):
         self._show(key)
 
     def open_person(self, person_id: UUID, action: str | None = None) -> None:
-        page = self.pages["person"]
-        assert isinstance(page, PersonFilePage)
+        page = self.pages.get("person")
+        if not isinstance(page, PersonFilePage):
+            return  # the administrator's window has no file to open
         self.nav.clearSelection()
         self.stack.setCurrentWidget(page)
         page.open(person_id, action)

@@ -14,12 +14,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
 
+from app.clock import format_hlc, parse_hlc
 from app.crypto.kdf import FAST
 from app.demo.load import create_demo_office
 from app.demo.office import SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD, WORKER_LOGINS, WORKER_PASSWORD
 from app.services import facts, persons
+from app.store.store import Store
 from app.store.unlock import open_store
+from models import OutboxChange, SyncConflict
 from ui import i18n
 from ui.app import make_application
 from ui.context import UiContext
@@ -56,8 +60,9 @@ def save(widget: QWidget, out: Path, name: str, runner: OpRunner | None) -> Path
 def take_shots(out: Path, lang: str = "zh_CN", persons_count: int = 120) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out.mkdir(parents=True, exist_ok=True)
-    QCoreApplication.setOrganizationName("RehabDesk-shots")  # never touch the user's own settings
     make_application()
+    # After make_application, which names the real organisation: the shots never touch the user's settings.
+    QCoreApplication.setOrganizationName("RehabDesk-shots")
     QSettings().setValue("ui/language", lang)
     i18n.install(lang)
     made: list[Path] = []
@@ -134,11 +139,52 @@ def _worker_shots(root: Path, out: Path, today: date) -> list[Path]:
 
 def _supervisor_shots(root: Path, out: Path, today: date) -> list[Path]:
     window, runner = _window(root, SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD, today)
-    window.show_page("review")
-    made = [save(window, out, "review", runner)]
+    runner.run(_stage_conflict)  # the demo office is not enrolled: no conflict ever reaches it by itself
+    settle(runner)
+    made = []
+    for key in ("review", "conflicts", "audit"):
+        window.show_page(key)
+        made.append(save(window, out, key, runner))
     window.close()
     runner.shutdown()
     return made
+
+
+def _stage_conflict(store: Store) -> None:
+    """A conflict as a pull would leave it: the supervisor changed a phone here while another computer of
+    the office changed it too. Synthetic, like the rest of the demo (phones in the 170-0000 range)."""
+    person = persons.summaries(store)[3]
+    persons.update_profile(store, person.id, phone="17000000123")
+    with store.write() as tx:
+        here = tx.session.scalars(
+            select(OutboxChange.hlc)
+            .where(OutboxChange.entity_id == person.id)
+            .order_by(OutboxChange.seq.desc())
+        ).first()
+        ms, _counter, _device = parse_hlc(here)
+        elsewhere = format_hlc(ms - 3 * 3600 * 1000, 0, "7c1e9a40d2b34f51")
+        conflict_id = "0193a1c2-5d7e-7f00-8a1b-2c3d4e5f6a7b"
+        detail = {
+            "conflict_id": conflict_id,
+            "field": "phone",
+            "values": [
+                {"value": "17000000456", "hlc": elsewhere, "device": "7c1e9a40-d2b3-4f51-9e2a-0b6c8d4f1e37"},
+                {"value": "17000000123", "hlc": here, "device": ""},
+            ],
+        }
+        tx.session.add(
+            SyncConflict(
+                id=conflict_id,
+                cursor=1,
+                entity="person",
+                entity_id=person.id,
+                person_id=person.id,
+                office_code=store.office_code,
+                hlc=here,
+                detail=tx.seal_json("sync_conflict", "detail", conflict_id, detail),
+                received_at=tx.now,
+            )
+        )
 
 
 def run(out: Path, lang: str, say: Callable[[str], None] = print) -> int:

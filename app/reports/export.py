@@ -17,6 +17,7 @@ from app.files import write_atomically
 from app.reports.content import Report
 from app.reports.monthly import report_for_store
 from app.reports.xlsx import report_xlsx
+from app.services.people_access import require_file_reader
 from app.store.store import Store
 from models.text import Text
 
@@ -57,6 +58,7 @@ def export_report(
     lang: str | None = None,
 ) -> Report:
     """Build the report, write it to `out` and audit the export; returns what was written."""
+    require_file_reader(store)  # its lists name people: not the administrator's to print
     chosen = report_format(out, fmt)
     if chosen == "pdf" and pdf is None:
         raise UserError(PDF_UNAVAILABLE())

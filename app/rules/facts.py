@@ -24,7 +24,6 @@ from models.enums import (
     VisitKind,
 )
 
-
 # A record's id. The store's reader hands over the 32-digit hex text the store keeps (a million UUID
 # objects would cost seconds); tests and other callers may pass UUIDs. The rules only compare, sort and
 # echo ids, so either works as long as one person's facts use one form.

@@ -30,7 +30,7 @@ from app.services.inputs import (
     ViolationInput,
     VisitInput,
 )
-from app.services.people_access import require_person
+from app.services.people_access import require_file_reader, require_person
 from app.store.store import Changes, Store, Tx
 from models import FACT_ENTITIES, FactVersion, Review, User
 from models.enums import FactKind, ReviewState, VersionKind
@@ -90,6 +90,7 @@ SPEC_BY_KIND: dict[FactKind, FactSpec] = {spec.kind: spec for spec in SPECS.valu
 LEAVE_ENDS_BEFORE_START = Text("请假结束日期不能早于开始日期。", "The leave cannot end before it starts.")
 RETURN_BEFORE_START = Text("销假日期不能早于请假开始日期。", "The return cannot be before the leave starts.")
 NEGATIVE_AMOUNT = Text("金额不能为负数。", "The amount cannot be negative.")
+AMOUNT_NOT_A_NUMBER = Text("金额“{value}”不是有效的数字。", "The amount “{value}” is not a number.")
 FACT_NOT_FOUND = Text(
     "找不到这条记录，它可能已被删除或尚未同步。", "This record was not found; it may not have synced yet."
 )
@@ -214,8 +215,11 @@ def validate(spec: FactSpec, data: FactInput, today: date) -> None:
                 )
         if isinstance(data, RiskOverrideInput):
             require(data.reason, "reason", field_label("reason"))
-        if isinstance(data, AssistanceInput) and data.amount is not None and data.amount < 0:
-            raise ValueRuleError(NEGATIVE_AMOUNT(), "amount")
+        if isinstance(data, AssistanceInput) and data.amount is not None:
+            if not data.amount.is_finite():  # NaN cannot even be compared with 0
+                raise ValueRuleError(AMOUNT_NOT_A_NUMBER(value=str(data.amount)), "amount")
+            if data.amount < 0:
+                raise ValueRuleError(NEGATIVE_AMOUNT(), "amount")
         if isinstance(data, ViolationInput) and data.reported_to_police_on is not None:
             check_not_future(
                 data.reported_to_police_on,
@@ -309,6 +313,7 @@ def review_state(session: Any, version_id: UUID) -> ReviewState:
 
 def history(store: Store, person_id: UUID, kinds: tuple[FactKind, ...] | None = None) -> list[FactHistory]:
     """Every fact of a person, newest first, each with its earlier versions."""
+    require_file_reader(store)
     result: list[FactHistory] = []
     with store.read() as session:
         logins = dict(session.execute(select(User.id, User.login)).all())

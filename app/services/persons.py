@@ -20,7 +20,7 @@ from app.errors import NotFound, Refused
 from app.search import make_entry
 from app.services import codec
 from app.services.inputs import PersonInput, WorkGroupMemberInput
-from app.services.people_access import PERSON_NOT_FOUND, require_person
+from app.services.people_access import PERSON_NOT_FOUND, require_file_reader, require_person
 from app.store.store import Changes, Store, Tx
 from models import Measure, OutboxChange, Person, StatusEvent, User, WorkGroupMember
 from models.enums import Gender, MeasureKind, PersonStatus, RiskColour, WorkGroupRole
@@ -349,6 +349,7 @@ def build_index(store: Store) -> None:
 
 def summaries(store: Store, ids: list[UUID] | None = None) -> list[PersonSummary]:
     """People as list rows, in the order of ``ids`` (all of the office, by record number, when None)."""
+    require_file_reader(store)
     with store.read() as session:
         workers = dict(session.execute(select(User.id, User.login)).all())
         query = select(Person).where(Person.office_code == store.office_code)
@@ -412,6 +413,7 @@ def search(store: Store, text: str, limit: int | None = None) -> list[PersonSumm
 
 def open_file(store: Store, person_id: UUID) -> PersonFile:
     """A person's whole file. Opening it is audited: who looked at whom, and when."""
+    require_file_reader(store)
     with store.write() as tx:
         require_person(tx.session, store, person_id)
         tx.audit("person.open", entity="person", entity_id=person_id, person_id=person_id)
@@ -421,6 +423,7 @@ def open_file(store: Store, person_id: UUID) -> PersonFile:
 
 def read_file(store: Store, person_id: UUID) -> PersonFile:
     """A person's whole file, unaudited: for work that is audited as a whole (exports, reports)."""
+    require_file_reader(store)
     with store.read() as session:
         person = require_person(session, store, person_id)
         workers = dict(session.execute(select(User.id, User.login)).all())

@@ -111,6 +111,185 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="58"/>
+        <source>Audit chain check</source>
+        <translation>审计链校验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="59"/>
+        <source>Verify the chain</source>
+        <translation>校验审计链</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="61"/>
+        <source>Check that no entry was altered, removed or inserted since it was written</source>
+        <translation>检查审计记录写入后是否被改动、删除或插入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="70"/>
+        <location filename="../../ui/pages/audit.py" line="89"/>
+        <location filename="../../ui/pages/audit.py" line="110"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="71"/>
+        <source>All users</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="73"/>
+        <location filename="../../ui/pages/audit.py" line="89"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="75"/>
+        <source>Record number</source>
+        <translation>档案号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="75"/>
+        <source>Record number or name</source>
+        <translation>档案号或姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="80"/>
+        <location filename="../../ui/pages/audit.py" line="92"/>
+        <location filename="../../ui/pages/audit.py" line="111"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="81"/>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="84"/>
+        <source>From</source>
+        <translation>起始</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="85"/>
+        <source>To</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="86"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="102"/>
+        <source>Filter problem</source>
+        <translation>筛选条件问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="108"/>
+        <source>Entry</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="109"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="112"/>
+        <source>Record</source>
+        <translation>档案号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="113"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="116"/>
+        <source>Audit entries</source>
+        <translation>审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="127"/>
+        <source>Entries shown</source>
+        <translation>显示的记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="128"/>
+        <source>‹ Newer</source>
+        <translation>‹ 较新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="130"/>
+        <source>Older ›</source>
+        <translation>较早 ›</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="132"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="133"/>
+        <source>Save the entries the filter finds as CSV or Excel (audited)</source>
+        <translation>把筛选出的记录保存为 CSV 或 Excel 文件（本次导出记入审计日志）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="137"/>
+        <source>Export result</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="175"/>
+        <source>Audit</source>
+        <translation>审计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="247"/>
+        <source>(system)</source>
+        <translation>（系统）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="260"/>
+        <source>Entries %1–%2 of %3</source>
+        <translation>第 %1–%2 条，共 %3 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="264"/>
+        <source>No entry matches the filter.</source>
+        <translation>没有符合筛选条件的记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="284"/>
+        <location filename="../../ui/pages/audit.py" line="291"/>
+        <source>Verifying the audit chain…</source>
+        <translation>正在校验审计链…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="306"/>
+        <source>audit-log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="309"/>
+        <source>Export the audit entries</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="309"/>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 文件 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="325"/>
+        <source>Exporting the audit entries…</source>
+        <translation>正在导出审计记录…</translation>
+    </message>
+</context>
+<context>
     <name>ChoicePage</name>
     <message>
         <location filename="../../ui/first_run.py" line="68"/>
@@ -157,6 +336,140 @@
         <location filename="../../ui/first_run.py" line="128"/>
         <source>Provisioning file read: %1</source>
         <translation>已读取部署配置文件：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPage</name>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="65"/>
+        <source>Two computers changed the same item of a person&apos;s file while they could not reach each other. Check which value is right and adopt it, or type the right one: the decision goes to the server and from there to every computer.</source>
+        <translation>两台电脑在互不连通时修改了同一人员档案的同一项信息。请核实哪个值正确并采用它，或填写正确的值；决定会发送到服务器，再同步到所有电脑。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="74"/>
+        <source>Record</source>
+        <translation>档案号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="74"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="74"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="74"/>
+        <source>Received</source>
+        <translation>收到时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="76"/>
+        <source>Open conflicts</source>
+        <translation>待处理的冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="91"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="94"/>
+        <source>Or type the right value</source>
+        <translation>或填写正确的值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="98"/>
+        <source>Another value</source>
+        <translation>另填的值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="100"/>
+        <source>Adopt the typed value</source>
+        <translation>采用填写的值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="121"/>
+        <source>Decision result</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="122"/>
+        <source>No conflict waits for a decision.</source>
+        <translation>没有待处理的冲突。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="123"/>
+        <source>No conflicts</source>
+        <translation>没有冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="134"/>
+        <source>Conflicts</source>
+        <translation>同步冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="193"/>
+        <source>%1 (record %2): %3</source>
+        <translation>%1（档案号 %2）：%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="208"/>
+        <source>This item can only take one of the values above; correct it afterwards in the file.</source>
+        <translation>这一项只能从上面的值中选择一个；如都不对，选定后再到档案中更正。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="214"/>
+        <location filename="../../ui/pages/conflicts.py" line="222"/>
+        <source>Value %1</source>
+        <translation>值 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="224"/>
+        <source>Changed on: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="226"/>
+        <source>Changed at: %1</source>
+        <translation>修改时间：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="227"/>
+        <source>The file shows this value for now.</source>
+        <translation>档案中目前显示这个值。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="230"/>
+        <source>Adopt this value</source>
+        <translation>采用这个值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="238"/>
+        <source>this computer, by %1</source>
+        <translation>本机，由 %1 修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="240"/>
+        <source>this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="241"/>
+        <source>another computer (%1)</source>
+        <translation>另一台电脑（设备 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="261"/>
+        <source>Sending the decision to the server…</source>
+        <translation>正在把决定发送到服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/conflicts.py" line="298"/>
+        <source>The server recorded “%1” for %2 (%3). Every computer adopts it when it syncs; this one now.</source>
+        <translation>服务器已记录：%3 的“%2”定为“%1”。各台电脑同步时都会采用，本机正在同步。</translation>
     </message>
 </context>
 <context>
@@ -215,32 +528,32 @@
 <context>
     <name>DueModel</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="45"/>
+        <location filename="../../ui/pages/today.py" line="51"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="45"/>
+        <location filename="../../ui/pages/today.py" line="51"/>
         <source>Person</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="45"/>
+        <location filename="../../ui/pages/today.py" line="51"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="45"/>
+        <location filename="../../ui/pages/today.py" line="51"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="71"/>
+        <location filename="../../ui/pages/today.py" line="77"/>
         <source>Since %1</source>
         <translation>自 %1 起</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="91"/>
+        <location filename="../../ui/pages/today.py" line="97"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -328,75 +641,179 @@
     </message>
 </context>
 <context>
+    <name>IndicatorCharts</name>
+    <message>
+        <location filename="../../ui/charts.py" line="204"/>
+        <source>Nothing to draw for this period.</source>
+        <translation>本期没有可绘制的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="205"/>
+        <source>Drug tests per month, with positives</source>
+        <translation>各月检测人次及阳性人次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="206"/>
+        <source>Test compliance by worker (this period)</source>
+        <translation>各专干检测率（本期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="207"/>
+        <source>Status composition at each month&apos;s end</source>
+        <translation>各月末人员状态构成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="208"/>
+        <source>People helped by kind of assistance (this period)</source>
+        <translation>各类帮扶人数（本期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="209"/>
+        <source>Consolidation rate at each month&apos;s end</source>
+        <translation>各月末巩固率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="223"/>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="236"/>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="244"/>
+        <source>Tests taken</source>
+        <translation>检测人次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="247"/>
+        <source>Positive</source>
+        <translation>阳性</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="258"/>
+        <source>Tests</source>
+        <translation>检测人次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="268"/>
+        <source>Test compliance</source>
+        <translation>检测率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="281"/>
+        <source>%1 (%2/%3 windows)</source>
+        <translation>%1（%2/%3 个检测周期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="288"/>
+        <source>Test windows met (%)</source>
+        <translation>检测周期完成率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="305"/>
+        <location filename="../../ui/charts.py" line="327"/>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="316"/>
+        <source>People helped</source>
+        <translation>帮扶人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="338"/>
+        <source>Consolidation rate</source>
+        <translation>巩固率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts.py" line="353"/>
+        <source>Consolidation rate (%)</source>
+        <translation>巩固率（%）</translation>
+    </message>
+</context>
+<context>
     <name>IndicatorsPage</name>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="52"/>
+        <location filename="../../ui/pages/indicators.py" line="55"/>
         <source>Period</source>
         <translation>统计期间</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="56"/>
+        <location filename="../../ui/pages/indicators.py" line="59"/>
         <source>Monthly report (XLSX)…</source>
         <translation>导出月报（XLSX）…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="57"/>
+        <location filename="../../ui/pages/indicators.py" line="60"/>
         <source>Monthly report (PDF)…</source>
         <translation>导出月报（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <location filename="../../ui/pages/indicators.py" line="66"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <location filename="../../ui/pages/indicators.py" line="66"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <location filename="../../ui/pages/indicators.py" line="66"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="63"/>
+        <location filename="../../ui/pages/indicators.py" line="66"/>
         <source>Definition</source>
         <translation>计算口径</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="65"/>
-        <location filename="../../ui/pages/indicators.py" line="106"/>
+        <location filename="../../ui/pages/indicators.py" line="68"/>
+        <location filename="../../ui/pages/indicators.py" line="113"/>
         <source>Indicators</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="77"/>
+        <location filename="../../ui/pages/indicators.py" line="80"/>
         <source>Select a figure to see the people behind it.</source>
         <translation>选中一项指标，可查看其涉及的人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="79"/>
+        <location filename="../../ui/pages/indicators.py" line="82"/>
         <source>People behind the figure</source>
         <translation>指标涉及人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="119"/>
+        <location filename="../../ui/pages/indicators.py" line="106"/>
+        <source>&amp;Figures</source>
+        <translation>指标数据(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="107"/>
+        <source>&amp;Charts</source>
+        <translation>图表(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/indicators.py" line="126"/>
         <source>Working out the indicators…</source>
         <translation>正在计算指标…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="163"/>
+        <location filename="../../ui/pages/indicators.py" line="171"/>
         <source>Save the monthly report</source>
         <translation>保存月报</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="164"/>
+        <location filename="../../ui/pages/indicators.py" line="172"/>
         <source>monthly-report-%1</source>
         <translation>月报-%1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/indicators.py" line="184"/>
+        <location filename="../../ui/pages/indicators.py" line="192"/>
         <source>Writing the report…</source>
         <translation>正在生成月报…</translation>
     </message>
@@ -523,37 +940,37 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="41"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>RehabDesk — %1</source>
         <translation>社区戒毒康复工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="45"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102"/>
+        <location filename="../../ui/main_window.py" line="118"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103"/>
+        <location filename="../../ui/main_window.py" line="119"/>
         <source>Logged-in user</source>
         <translation>当前用户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105"/>
+        <location filename="../../ui/main_window.py" line="121"/>
         <source>Sync state</source>
         <translation>同步状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
@@ -827,316 +1244,316 @@
 <context>
     <name>PersonFilePage</name>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="148"/>
+        <location filename="../../ui/pages/person_file.py" line="154"/>
         <source>Person file</source>
         <translation>人员档案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="157"/>
-        <location filename="../../ui/pages/person_file.py" line="423"/>
+        <location filename="../../ui/pages/person_file.py" line="163"/>
+        <location filename="../../ui/pages/person_file.py" line="429"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="159"/>
+        <location filename="../../ui/pages/person_file.py" line="165"/>
         <source>Record number</source>
         <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="161"/>
+        <location filename="../../ui/pages/person_file.py" line="167"/>
         <source>Status</source>
         <translation>人员状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="164"/>
-        <location filename="../../ui/pages/person_file.py" line="433"/>
+        <location filename="../../ui/pages/person_file.py" line="170"/>
+        <location filename="../../ui/pages/person_file.py" line="439"/>
         <source>Risk colour</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="166"/>
-        <location filename="../../ui/pages/person_file.py" line="241"/>
+        <location filename="../../ui/pages/person_file.py" line="172"/>
+        <location filename="../../ui/pages/person_file.py" line="247"/>
         <source>Measure</source>
         <translation>措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="168"/>
-        <location filename="../../ui/pages/person_file.py" line="434"/>
+        <location filename="../../ui/pages/person_file.py" line="174"/>
+        <location filename="../../ui/pages/person_file.py" line="440"/>
         <source>Assigned worker</source>
         <translation>责任专干</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="173"/>
+        <location filename="../../ui/pages/person_file.py" line="179"/>
         <source>&amp;Edit profile…</source>
         <translation>编辑基本信息(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="201"/>
+        <location filename="../../ui/pages/person_file.py" line="207"/>
         <source>Visit</source>
         <translation>走访谈话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="202"/>
+        <location filename="../../ui/pages/person_file.py" line="208"/>
         <source>Drug test</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="203"/>
+        <location filename="../../ui/pages/person_file.py" line="209"/>
         <source>Assistance</source>
         <translation>帮扶救助</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="204"/>
+        <location filename="../../ui/pages/person_file.py" line="210"/>
         <source>Leave</source>
         <translation>请假</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="205"/>
+        <location filename="../../ui/pages/person_file.py" line="211"/>
         <source>Change status</source>
         <translation>变更状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="206"/>
+        <location filename="../../ui/pages/person_file.py" line="212"/>
         <source>Violation</source>
         <translation>违反协议</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="207"/>
+        <location filename="../../ui/pages/person_file.py" line="213"/>
         <source>Reported to police</source>
         <translation>报告公安机关</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="208"/>
+        <location filename="../../ui/pages/person_file.py" line="214"/>
         <source>Transfer out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="236"/>
+        <location filename="../../ui/pages/person_file.py" line="242"/>
         <source>Profile</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="242"/>
+        <location filename="../../ui/pages/person_file.py" line="248"/>
         <source>Ordered</source>
         <translation>决定日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="243"/>
+        <location filename="../../ui/pages/person_file.py" line="249"/>
         <source>Reported</source>
         <translation>报到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="244"/>
+        <location filename="../../ui/pages/person_file.py" line="250"/>
         <source>Ends</source>
         <translation>期满日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="245"/>
+        <location filename="../../ui/pages/person_file.py" line="251"/>
         <source>Ordered by</source>
         <translation>决定机关</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="246"/>
+        <location filename="../../ui/pages/person_file.py" line="252"/>
         <source>Document no.</source>
         <translation>决定书文号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="249"/>
-        <location filename="../../ui/pages/person_file.py" line="262"/>
+        <location filename="../../ui/pages/person_file.py" line="255"/>
+        <location filename="../../ui/pages/person_file.py" line="268"/>
         <source>Measures</source>
         <translation>措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="251"/>
+        <location filename="../../ui/pages/person_file.py" line="257"/>
         <source>&amp;Order a measure…</source>
         <translation>登记措施决定(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="253"/>
+        <location filename="../../ui/pages/person_file.py" line="259"/>
         <source>Record the &amp;report…</source>
         <translation>登记报到(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="265"/>
+        <location filename="../../ui/pages/person_file.py" line="271"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="265"/>
+        <location filename="../../ui/pages/person_file.py" line="271"/>
         <source>From</source>
         <translation>原状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="265"/>
+        <location filename="../../ui/pages/person_file.py" line="271"/>
         <source>To</source>
         <translation>新状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="265"/>
+        <location filename="../../ui/pages/person_file.py" line="271"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="265"/>
+        <location filename="../../ui/pages/person_file.py" line="271"/>
         <source>Recorded by</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="267"/>
-        <location filename="../../ui/pages/person_file.py" line="268"/>
+        <location filename="../../ui/pages/person_file.py" line="273"/>
+        <location filename="../../ui/pages/person_file.py" line="274"/>
         <source>Status history</source>
         <translation>状态变更记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="274"/>
+        <location filename="../../ui/pages/person_file.py" line="280"/>
         <source>All records</source>
         <translation>全部记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="277"/>
+        <location filename="../../ui/pages/person_file.py" line="283"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="285"/>
+        <location filename="../../ui/pages/person_file.py" line="291"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="287"/>
+        <location filename="../../ui/pages/person_file.py" line="293"/>
         <source>&amp;Void…</source>
         <translation>作废(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="291"/>
+        <location filename="../../ui/pages/person_file.py" line="297"/>
         <source>Timeline</source>
         <translation>工作记录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/person_file.py" line="306"/>
-        <location filename="../../ui/pages/person_file.py" line="497"/>
+        <location filename="../../ui/pages/person_file.py" line="312"/>
+        <location filename="../../ui/pages/person_file.py" line="503"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>共 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="336"/>
+        <location filename="../../ui/pages/person_file.py" line="342"/>
         <source>Opening the file…</source>
         <translation>正在打开档案…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="383"/>
+        <location filename="../../ui/pages/person_file.py" line="389"/>
         <source>Record %1</source>
         <translation>档案号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="389"/>
+        <location filename="../../ui/pages/person_file.py" line="395"/>
         <source>Worker: %1</source>
         <translation>责任专干：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="399"/>
+        <location filename="../../ui/pages/person_file.py" line="405"/>
         <source>No measure</source>
         <translation>暂无措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="403"/>
+        <location filename="../../ui/pages/person_file.py" line="409"/>
         <source>%1, ordered %2, not yet reported</source>
         <translation>%1，%2 决定，尚未报到</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="408"/>
+        <location filename="../../ui/pages/person_file.py" line="414"/>
         <source>%1 until %2</source>
         <translation>%1（至 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="424"/>
+        <location filename="../../ui/pages/person_file.py" line="430"/>
         <source>Aliases</source>
         <translation>别名/绰号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="425"/>
+        <location filename="../../ui/pages/person_file.py" line="431"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="426"/>
+        <location filename="../../ui/pages/person_file.py" line="432"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="427"/>
+        <location filename="../../ui/pages/person_file.py" line="433"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="428"/>
+        <location filename="../../ui/pages/person_file.py" line="434"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="429"/>
+        <location filename="../../ui/pages/person_file.py" line="435"/>
         <source>Household address</source>
         <translation>户籍地</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="430"/>
+        <location filename="../../ui/pages/person_file.py" line="436"/>
         <source>Residence</source>
         <translation>居住地</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="431"/>
+        <location filename="../../ui/pages/person_file.py" line="437"/>
         <source>Drugs used</source>
         <translation>滥用毒品种类</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="432"/>
+        <location filename="../../ui/pages/person_file.py" line="438"/>
         <source>First found</source>
         <translation>初次发现日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="435"/>
+        <location filename="../../ui/pages/person_file.py" line="441"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="455"/>
+        <location filename="../../ui/pages/person_file.py" line="461"/>
         <source>not yet</source>
         <translation>未报到</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="545"/>
+        <location filename="../../ui/pages/person_file.py" line="557"/>
         <source>Void a record</source>
         <translation>作废记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="548"/>
+        <location filename="../../ui/pages/person_file.py" line="560"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="578"/>
+        <location filename="../../ui/pages/person_file.py" line="590"/>
         <source>%1 (anti-drug worker)</source>
         <translation>%1（禁毒专干）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="621"/>
+        <location filename="../../ui/pages/person_file.py" line="633"/>
         <source>Signed off by a supervisor: it can no longer be changed.</source>
         <translation>审核人员已审核签字，不能再修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="641"/>
+        <location filename="../../ui/pages/person_file.py" line="653"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="643"/>
+        <location filename="../../ui/pages/person_file.py" line="655"/>
         <source>Void…</source>
         <translation>作废…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="647"/>
+        <location filename="../../ui/pages/person_file.py" line="659"/>
         <source>Show earlier versions</source>
         <translation>查看历史版本</translation>
     </message>
@@ -1445,84 +1862,210 @@
     </message>
 </context>
 <context>
-    <name>ReviewPage</name>
+    <name>ReturnedTable</name>
     <message>
-        <location filename="../../ui/pages/review.py" line="43"/>
-        <source>Date</source>
-        <translation>日期</translation>
+        <location filename="../../ui/pages/today.py" line="110"/>
+        <source>Returned</source>
+        <translation>退回时间</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="43"/>
-        <source>Record</source>
-        <translation>记录类型</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/review.py" line="43"/>
+        <location filename="../../ui/pages/today.py" line="111"/>
         <source>Person</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="43"/>
+        <location filename="../../ui/pages/today.py" line="112"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="113"/>
+        <source>Comment</source>
+        <translation>审核意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="114"/>
+        <source>Returned by</source>
+        <translation>退回人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="115"/>
         <source>Recorded by</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="43"/>
-        <source>State</source>
-        <translation>审核状态</translation>
+        <location filename="../../ui/pages/today.py" line="118"/>
+        <source>Records returned for correction</source>
+        <translation>退回修改的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="45"/>
-        <source>Records awaiting review</source>
-        <translation>待审核记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/review.py" line="52"/>
-        <source>Sign off selected</source>
-        <translation>审核通过所选记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/review.py" line="54"/>
-        <source>Return with a comment…</source>
-        <translation>退回修改…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/review.py" line="66"/>
-        <source>Review</source>
-        <translation>审核</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/review.py" line="79"/>
+        <location filename="../../ui/pages/today.py" line="136"/>
         <source>v%1</source>
         <translation>第 %1 版</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/today.py" line="142"/>
+        <source>a supervisor</source>
+        <translation>审核人员</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../ui/pages/review.py" line="116"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="116"/>
+        <source>Record</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="116"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="93"/>
+        <location filename="../../ui/pages/review.py" line="116"/>
+        <source>Recorded by</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/review.py" line="90"/>
+        <source>Records in the queue</source>
+        <translation>待审核记录数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="94"/>
+        <location filename="../../ui/pages/review.py" line="256"/>
+        <source>All workers</source>
+        <translation>全部专干</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="96"/>
+        <source>Kind of record</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="97"/>
+        <source>All records</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="102"/>
+        <source>From</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="104"/>
+        <source>To</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="105"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="116"/>
+        <source>State</source>
+        <translation>审核状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="118"/>
+        <source>Records awaiting review</source>
+        <translation>待审核记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="129"/>
+        <source>Sign off selected</source>
+        <translation>审核通过所选记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="131"/>
+        <source>Return with a comment…</source>
+        <translation>退回修改…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="135"/>
+        <source>Worker:</source>
+        <translation>记录人：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="135"/>
+        <source>Record:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="101"/>
+        <source>From:</source>
+        <translation>日期从：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="103"/>
+        <source>To:</source>
+        <translation>至：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="156"/>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="220"/>
+        <source>v%1</source>
+        <translation>第 %1 版</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="233"/>
+        <source>Returned by %1 on %2: %3</source>
+        <translation>%1 于 %2 退回：%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="240"/>
+        <source>%1 record(s) awaiting review match the filters</source>
+        <translation>符合筛选条件的待审核记录 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="242"/>
         <source>%1 record(s) awaiting review</source>
         <translation>%1 条记录待审核</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="102"/>
+        <location filename="../../ui/pages/review.py" line="251"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="281"/>
         <source>Sign off</source>
         <translation>审核签字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="103"/>
+        <location filename="../../ui/pages/review.py" line="282"/>
         <source>Sign off %1 records? Signed-off records can no longer be corrected.</source>
         <translation>确定审核通过这 %1 条记录吗？审核签字后将不能再更正。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="115"/>
+        <location filename="../../ui/pages/review.py" line="293"/>
         <source>Signing off…</source>
         <translation>正在审核签字…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="123"/>
+        <location filename="../../ui/pages/review.py" line="302"/>
+        <location filename="../../ui/pages/review.py" line="307"/>
         <source>Return for correction</source>
         <translation>退回修改</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="123"/>
+        <location filename="../../ui/pages/review.py" line="303"/>
+        <source>Return one record at a time: each needs its own comment.</source>
+        <translation>请逐条退回：每条记录都要填写各自的审核意见。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="307"/>
         <source>What should be corrected?</source>
         <translation>需要修改哪些内容？</translation>
     </message>
@@ -1530,117 +2073,122 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="36"/>
+        <location filename="../../ui/pages/settings.py" line="37"/>
         <source>Display and security</source>
         <translation>显示与安全</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="39"/>
+        <location filename="../../ui/pages/settings.py" line="40"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="47"/>
+        <location filename="../../ui/pages/settings.py" line="48"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="49"/>
+        <location filename="../../ui/pages/settings.py" line="50"/>
         <source>Lock after idle minutes</source>
         <translation>空闲自动锁定时间（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="51"/>
+        <location filename="../../ui/pages/settings.py" line="52"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="53"/>
+        <location filename="../../ui/pages/settings.py" line="54"/>
         <source>Lock after &amp;idle</source>
         <translation>空闲自动锁定(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="55"/>
+        <location filename="../../ui/pages/settings.py" line="56"/>
         <source>My password</source>
         <translation>我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="59"/>
+        <location filename="../../ui/pages/settings.py" line="60"/>
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="62"/>
+        <location filename="../../ui/pages/settings.py" line="63"/>
         <source>New password again</source>
         <translation>确认新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="63"/>
+        <location filename="../../ui/pages/settings.py" line="64"/>
         <source>Change password</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="67"/>
+        <location filename="../../ui/pages/settings.py" line="68"/>
         <source>&amp;New password</source>
         <translation>新密码(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="68"/>
+        <location filename="../../ui/pages/settings.py" line="69"/>
         <source>New password &amp;again</source>
         <translation>确认新密码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="72"/>
+        <location filename="../../ui/pages/settings.py" line="73"/>
         <source>About this installation</source>
         <translation>本机安装信息</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="74"/>
+        <location filename="../../ui/pages/settings.py" line="75"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="75"/>
+        <location filename="../../ui/pages/settings.py" line="76"/>
         <source>Office</source>
         <translation>办公室</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="76"/>
+        <location filename="../../ui/pages/settings.py" line="77"/>
         <source>Data folder</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="77"/>
+        <location filename="../../ui/pages/settings.py" line="78"/>
         <source>Copy diagnostics</source>
         <translation>复制诊断信息</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="80"/>
+        <location filename="../../ui/pages/settings.py" line="81"/>
         <source>Versions, checks and recent log lines, without personal data, to paste into a support request</source>
         <translation>版本、检查结果和最近的日志，不含个人信息，可粘贴到技术支持请求中</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="93"/>
+        <source>This administrator account manages users, settings, backups, devices and the audit; by privacy default it does not open people&apos;s files. To work on files, log in as a worker or a supervisor.</source>
+        <translation>管理员账号负责用户、设置、备份、设备和审计，出于隐私保护默认不查看人员档案。如需办理人员档案，请使用禁毒专干或审核人员账号登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="105"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="101"/>
+        <location filename="../../ui/pages/settings.py" line="113"/>
         <source>Copied. Paste it into your message to IT staff.</source>
         <translation>已复制。请粘贴到发给信息技术人员的消息中。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="105"/>
+        <location filename="../../ui/pages/settings.py" line="117"/>
         <source>The new language applies when RehabDesk starts next time.</source>
         <translation>新的语言将在下次启动本工作台时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="119"/>
+        <location filename="../../ui/pages/settings.py" line="131"/>
         <source>Changing the password…</source>
         <translation>正在修改密码…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="126"/>
+        <location filename="../../ui/pages/settings.py" line="138"/>
         <source>Your password was changed.</source>
         <translation>密码已修改。</translation>
     </message>
@@ -2077,37 +2625,47 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="104"/>
+        <location filename="../../ui/pages/today.py" line="163"/>
         <source>Summary of what is due</source>
         <translation>待办摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="105"/>
+        <location filename="../../ui/pages/today.py" line="164"/>
         <source>Whole office</source>
         <translation>全部人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="106"/>
+        <location filename="../../ui/pages/today.py" line="165"/>
         <source>Show the whole office</source>
         <translation>显示本办公室全部人员的待办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="112"/>
+        <location filename="../../ui/pages/today.py" line="171"/>
         <source>Tasks and warnings</source>
         <translation>待办事项与预警</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="135"/>
+        <location filename="../../ui/pages/today.py" line="204"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="148"/>
+        <location filename="../../ui/pages/today.py" line="217"/>
         <source>Working out what is due…</source>
         <translation>正在计算待办事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="158"/>
+        <location filename="../../ui/pages/today.py" line="225"/>
+        <source>Returned for correction, waiting for the worker&apos;s corrected version (%1)</source>
+        <translation>审核退回、待专干更正的记录（%1 条）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="227"/>
+        <source>Returned to you for correction (%1): open one to correct it</source>
+        <translation>退回给您更正的记录（%1 条）：双击打开即可更正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="238"/>
         <source>%1 overdue · %2 due · %3 warnings</source>
         <translation>逾期 %1 项 · 待办 %2 项 · 预警 %3 项</translation>
     </message>

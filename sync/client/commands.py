@@ -16,9 +16,10 @@ from app.store.store import Store
 from models.text import Text, current_language
 from sync.client import bundles, state
 from sync.client.backoff import SYNC_EVERY_S, Backoff
+from sync.client.enrol import enrol_flow
 from sync.client.errors import SyncError
 from sync.client.flow import run_flow, sync_flow
-from sync.client.transport import Transport, check_url
+from sync.client.transport import Transport
 
 STATUS_NOT_ENROLLED = Text(
     "本机尚未登记到同步服务器；有 {pending} 条修改保存在本机待同步。",
@@ -59,15 +60,12 @@ def local_time(value: datetime | None) -> str:
 
 # ---- commands ---------------------------------------------------------------------------------------------
 def enroll(store: Store, args: argparse.Namespace, transport_factory: Any = Transport) -> int:
-    state.check_enrolment_allowed(store)
-    url = check_url(args.server)
-    transport = transport_factory(url, None, timeout=args.timeout)
-    asked = time.time()
-    meta = transport.meta()
-    state.check_meta(meta, (asked + time.time()) * 500)
-    response = transport.enroll(state.enroll_request(store, args.code))
-    state.save_enrolment(store, url, response)
+    """``--server`` and ``--code`` default to what IT's provisioning file stored on this computer."""
+    flow = enrol_flow(args.server, args.code, transport_factory, timeout=args.timeout)
+    url, response, provisioned_code = run_flow(store, flow)  # type: ignore[arg-type]
     say(state.ENROLLED, server=url, device=response.device_id, scope=response.scope, role=response.role)
+    if provisioned_code:
+        say(state.PROVISIONED_CODE_USED)
     return 0
 
 

@@ -15,7 +15,8 @@ import pytest
 from tests.conftest import ADMIN, ADMIN_PW, WORKER, WORKER_PW, make_id
 
 
-def run(*args: str, password: str | None = ADMIN_PW, user: str | None = ADMIN, **env: str):
+def run(*args: str, password: str | None = WORKER_PW, user: str | None = WORKER, **env: str):
+    """The command as a worker runs it (the administrator does not read people's files), unless told."""
     environment = {**os.environ, "REHABDESK_LANG": "zh_CN", **env}
     environment.pop("REHABDESK_PASSWORD", None)
     if password is not None:
@@ -58,12 +59,13 @@ def test_init_prints_the_recovery_key_once_and_the_store_opens(tmp_path):
         "boss",
         "--suite",
         "sm4",
+        password=ADMIN_PW,
     )
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip().splitlines()[-1]
     assert len(key.split("-")) == 8
-    listed = run("--data-dir", str(tmp_path / "s"), "person", "list", "--json", user="boss")
-    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    listed = run("--data-dir", str(tmp_path / "s"), "users", "list", "--json", user="boss", password=ADMIN_PW)
+    assert listed.returncode == 0 and [u["login"] for u in json.loads(listed.stdout)] == ["boss"]
 
 
 def test_wrong_password_is_one_sentence_without_traceback(store_dir):
@@ -153,6 +155,8 @@ def test_export_writes_a_ledger_the_importer_reads_back(store_dir, tmp_path):
         assert result.returncode == 0 and "审计" in result.stderr
         other = tmp_path / f"other-{suffix}"
         run("--data-dir", str(other), "init", "--office", "640104002", "--office-name", "x", "--admin", ADMIN)
+        as_admin = {"user": ADMIN, "password": WORKER_PW}  # init took the password from the environment
+        assert run("--data-dir", str(other), "users", "add", WORKER, **as_admin).returncode == 0
         assert run("--data-dir", str(other), "import", "persons", str(out)).returncode == 0
         (person,) = json.loads(run("--data-dir", str(other), "person", "list", "--json").stdout)
         assert person["name"] == "张三" and person["id_number"] == make_id(seq=1)
@@ -181,7 +185,7 @@ def test_audit_verify_finds_a_tampered_entry(store_dir, tmp_path):
 
 def test_users_add_passwd_and_reset_with_the_recovery_key(store_dir, recovery_key):
     base = ("--data-dir", str(store_dir))
-    added = run(*base, "users", "add", "zhao", "--role", "supervisor", REHABDESK_PASSWORD=ADMIN_PW)
+    added = run(*base, "users", "add", "zhao", "--role", "supervisor", user=ADMIN, password=ADMIN_PW)
     assert added.returncode == 0, added.stderr
     listed = json.loads(run(*base, "users", "list", "--json").stdout)
     assert {u["login"]: u["role"] for u in listed}["zhao"] == "supervisor"

@@ -39,8 +39,8 @@ from models import OutboxChange, Person
 from tests.conftest import ADMIN, ADMIN_PW, OFFICE, TODAY, WORKER, WORKER_PW, make_id
 from tests.maintenance.helpers import (
     FIXTURE_0001,
-    FIXTURE_ADMIN,
-    FIXTURE_ADMIN_PW,
+    FIXTURE_WORKER,
+    FIXTURE_WORKER_PW,
     LATE,
     PERSON_A,
     add_late_person,
@@ -488,7 +488,7 @@ def test_an_older_backup_is_restored_and_migrated_at_the_next_open(tmp_path):
     connection = sqlite3.connect(target / DATABASE)
     assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     connection.close()
-    store = open_store(target, FIXTURE_ADMIN, FIXTURE_ADMIN_PW, today=lambda: TODAY)
+    store = open_store(target, FIXTURE_WORKER, FIXTURE_WORKER_PW, today=lambda: TODAY)
     try:
         assert len(persons.summaries(store)) == 2
         chain_ok(store)

@@ -124,7 +124,7 @@ def test_the_pre_upgrade_backup_restores_the_store_as_it_was(old_store, tmp_path
     again = tmp_path / "again"
     result = restore_backup(again, before_upgrade)
     assert result.needs_upgrade and revision(again / DATABASE) == "0001"
-    store = open_store(again, FIXTURE_ADMIN, FIXTURE_ADMIN_PW, today=lambda: TODAY)
+    store = open_store(again, FIXTURE_WORKER, FIXTURE_WORKER_PW, today=lambda: TODAY)
     try:
         assert {p.name for p in persons.summaries(store)} == {"样本甲", "样本乙"}
         assert chain_ok(store) == FIXTURE_AUDIT_ENTRIES

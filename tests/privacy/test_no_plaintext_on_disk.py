@@ -11,13 +11,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.demo.office import iter_people
+from app.demo.office import WORKER_LOGINS, WORKER_PASSWORD, iter_people
 
 PERSONS = 25
 SEED = 7
 
 
-def cli(*args: str, user: str = "admin", password: str = "demo-admin-2026", data_dir: Path):
+def cli(*args: str, user: str = WORKER_LOGINS[0], password: str = WORKER_PASSWORD, data_dir: Path):
+    # A worker: the commands read and export people's files, which the administrator does not.
     env = {**os.environ, "REHABDESK_USER": user, "REHABDESK_PASSWORD": password}
     return subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],

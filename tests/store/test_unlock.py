@@ -16,6 +16,7 @@ from app.services import persons, users
 from app.services.inputs import PersonInput
 from app.store.lockout import wait_after
 from app.store.unlock import init_store, open_store, reset_password_with_recovery
+from models.enums import Role
 from tests.conftest import ADMIN, ADMIN_PW, TODAY, WORKER, WORKER_PW, make_id
 
 
@@ -177,6 +178,7 @@ def test_both_suites_seal_and_stay_readable_after_a_change_of_suite(tmp_path, su
         today=lambda: TODAY,
     )
     persons.register(store, PersonInput(name="旧套件", id_number=make_id(seq=11)))
+    users.add(store, WORKER, Role.WORKER, WORKER_PW, kdf=FAST)  # the worker reads the files back
     other = Suite.SM4 if suite is Suite.AES else Suite.AES
     store.keyring.change_suite(store.master, other)
     store.close()
@@ -184,6 +186,6 @@ def test_both_suites_seal_and_stay_readable_after_a_change_of_suite(tmp_path, su
     assert store.sealer.suite is other
     persons.register(store, PersonInput(name="新套件", id_number=make_id(seq=13)))
     store.close()
-    store = open_store(root, ADMIN, ADMIN_PW, today=lambda: TODAY)
+    store = open_store(root, WORKER, WORKER_PW, today=lambda: TODAY)
     assert sorted(p.name for p in persons.summaries(store)) == sorted(["旧套件", "新套件"])
     store.close()

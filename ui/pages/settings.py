@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.maintenance.diagnostics import support_text
 from app.services import users
 from app.store.unlock import PASSWORDS_DIFFER
+from models.enums import Role
 from ui import i18n
 from ui.errors import message_for
 from ui.lock import idle_minutes
@@ -85,6 +86,17 @@ class SettingsPage(Page):
         aform.addRow("", self.copy_diagnostics)
         aform.addRow("", self.diagnostics_result)
 
+        if ctx.actor.role is Role.ADMIN:
+            # Why the administrator's window has no Today, People or Review: said once, where they look.
+            note = QLabel(
+                self.tr(
+                    "This administrator account manages users, settings, backups, devices and the audit; by "
+                    "privacy default it does not open people's files. To work on files, log in as a worker or "
+                    "a supervisor."
+                )
+            )
+            note.setWordWrap(True)
+            layout.addWidget(note)
         for box in (general, password, about):
             layout.addWidget(box)
         layout.addStretch(1)
