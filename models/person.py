@@ -20,6 +20,8 @@ class Person(Base):
     __tablename__ = "person"
     __table_args__ = (
         Index("ix_person_office_status", "office_code", "status"),
+        # The people list in record order, ids only, straight from the index (10,000 rows per keystroke).
+        Index("ix_person_office_record", "office_code", "record_no", "id"),
         Index("ix_person_id_blind", "id_blind"),
         Index("ix_person_phone_blind", "phone_blind"),
     )

@@ -9,13 +9,14 @@ shows are fetched a page at a time (``persons.summaries``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, case, select
+from sqlalchemy import ColumnElement, String, case, select, type_coerce
 
 from app.search import Entry, SearchIndex
 from app.services import measures, persons
@@ -122,7 +123,10 @@ def query_ids(
         return []
 
     latest = _latest_measure_kind()
-    query = select(Person.id).where(Person.office_code == store.office_code)
+    # The id as its stored hex text: a UUID object per row cost more than the whole query at 10,000
+    # persons on every keystroke; the UUIDs come from a per-store table once (_uuid_table).
+    hex_id = type_coerce(Person.id, String).label("id")
+    query = select(hex_id).where(Person.office_code == store.office_code)
     if status is not None:
         query = query.where(Person.status == status)
     if risk is not None:
@@ -139,13 +143,14 @@ def query_ids(
     else:
         query = query.order_by(Person.record_no)
 
+    uuid_of = _uuid_table(store)
     with store.read() as session:
         if sort == "worker":
             rows = session.execute(query.add_columns(Person.assigned_worker_id)).all()
-            ids = [pid for pid, _ in rows]
-            worker_of = dict(rows)
+            ids = [uuid_of(pid) for pid, _ in rows]
+            worker_of = {uuid_of(pid): worker for pid, worker in rows}
         else:
-            ids = list(session.scalars(query))
+            ids = [uuid_of(pid) for pid in session.scalars(query)]
         names = _worker_names(store, session) if sort == "worker" else {}
     if allowed is not None and len(allowed) > IN_LIST_LIMIT:
         ids = [pid for pid in ids if pid in allowed]
@@ -162,6 +167,22 @@ def query_ids(
             ids, lambda pid: names.get(worker_of[pid]) if worker_of[pid] else None, descending
         )
     return ids
+
+
+_UUIDS: weakref.WeakKeyDictionary[Store, dict[str, UUID]] = weakref.WeakKeyDictionary()
+
+
+def _uuid_table(store: Store) -> Callable[[str], UUID]:
+    """hex text → the same UUID object every time, for this store's life (ids never change)."""
+    table = _UUIDS.setdefault(store, {})
+
+    def uuid_of(hex_id: str) -> UUID:
+        found = table.get(hex_id)
+        if found is None:
+            found = table[hex_id] = UUID(hex_id)
+        return found
+
+    return uuid_of
 
 
 def search_ids(store: Store, text: str) -> list[UUID]:
