@@ -6,12 +6,11 @@ import statistics
 import time
 from pathlib import Path
 
-from app.demo.office import ADMIN_LOGIN, ADMIN_PASSWORD
 from app.services import caseload, persons
 from app.services.facts import record
 from app.services.inputs import VisitInput
 from app.store.unlock import open_store
-from bench.office import TODAY, demo_office
+from bench.office import TODAY, WORKER, demo_office
 from bench.report import Row
 from models.enums import VisitKind
 
@@ -20,7 +19,13 @@ def run(root: Path, sizes: list[int]) -> list[Row]:
     rows: list[Row] = []
     for size in sizes:
         data_dir, _, facts = demo_office(root, size)
-        store = open_store(data_dir, ADMIN_LOGIN, ADMIN_PASSWORD, today=lambda: TODAY)
+        rows += measure(data_dir, size, facts)
+    return rows
+
+
+def measure(data_dir: Path, size: int, facts: int) -> list[Row]:
+    store = open_store(data_dir, *WORKER, today=lambda: TODAY)
+    try:
         start = time.perf_counter()
         reviews = caseload.caseload(store)
         cold = time.perf_counter() - start
@@ -34,17 +39,25 @@ def run(root: Path, sizes: list[int]) -> list[Row]:
             start = time.perf_counter()
             caseload.person_review(store, someone)
             timings.append(time.perf_counter() - start)
+    finally:
         store.close()
-        tasks = sum(len(r.tasks) for r in reviews.values())
-        label = f"{size:,} persons, {facts:,} facts"
-        rows += [
-            Row(f"all tasks, first time ({label}; {tasks:,} tasks)", cold, "s", "<= 2 s"),
-            Row(f"all tasks, facts cached ({label})", warm, "s", "<= 2 s"),
-            Row(
-                f"one person's tasks after a new fact ({label}, median)",
-                statistics.median(timings) * 1000,
-                "ms",
-                "<= 5 ms",
-            ),
-        ]
-    return rows
+    tasks = sum(len(r.tasks) for r in reviews.values())
+    label = f"{size:,} persons, {facts:,} facts"
+    return [
+        Row(
+            f"all tasks, first time ({label}; {tasks:,} tasks)",
+            cold,
+            "s",
+            "<= 2 s",
+            metric="all tasks",
+            persons=size,
+            facts=facts,
+        ),
+        Row(f"all tasks, facts cached ({label})", warm, "s", "<= 2 s"),
+        Row(
+            f"one person's tasks after a new fact ({label}, median)",
+            statistics.median(timings) * 1000,
+            "ms",
+            "<= 5 ms",
+        ),
+    ]
