@@ -15,11 +15,11 @@ from typing import Any
 
 from app.crypto.kdf import KdfParams
 from app.rules.violations import escalations_for
-from app.services import caseload, facts, measures, persons, users
+from app.services import caseload, facts, measures, people_query, persons, reviews, users
 from app.services.inputs import MeasureInput, PoliceReportInput, StatusChangeInput
 from app.store.store import Actor, Store, Tx
 from app.store.unlock import init_store
-from models.enums import Role
+from models.enums import FactKind, Role
 
 CHUNK = 25  # persons per transaction
 
@@ -74,6 +74,9 @@ def create_demo_office(
         if chunk:
             facts_done += _load_chunk(store, chunk, actors)
             people_done += len(chunk)
+        supervisor = next((a for a in actors.values() if a.role is Role.SUPERVISOR), None)
+        if supervisor is not None:
+            _review_a_few(store, supervisor, [a for a in actors.values() if a.role is Role.WORKER])
         store.actor = admin
         return DemoSummary(people_done, facts_done)
     finally:
@@ -129,6 +132,26 @@ def _report_past_escalations(store: Store, loaded: list[tuple[Any, Actor]]) -> i
                     )
                     count += 1
     return count
+
+
+def _review_a_few(store: Store, supervisor: Actor, workers: list[Actor]) -> None:
+    """The supervisor has signed off each worker's first person's older records and returned their
+    latest visit with a comment, so Review, Today and the file show the review cycle in the demo."""
+    for worker in workers:
+        store.actor = worker
+        first = next(iter(people_query.query_ids(store, worker_id=worker.user_id)), None)
+        if first is None:
+            continue
+        records = facts.history(store, first, (FactKind.VISIT, FactKind.DRUG_TEST))  # newest first
+        store.actor = supervisor
+        latest_visit = next((f.current for f in records if f.current.kind is FactKind.VISIT), None)
+        if latest_visit is not None:
+            reviews.return_for_correction(store, FactKind.VISIT, latest_visit.version_id, RETURN_COMMENT)
+        for older in records[4:]:
+            reviews.sign_off(store, older.current.kind, older.current.version_id)
+
+
+RETURN_COMMENT = "走访记录没有写明本人的就业需求和家庭情况，请补充后重新提交。"
 
 
 def _load_lifecycle(

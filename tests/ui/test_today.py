@@ -64,6 +64,8 @@ def test_a_returned_record_waits_on_today_opens_its_correction_and_goes_back_to_
 ):
     supervisor = open_store(demo_dir, SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD, today=lambda: DEMO_TODAY)
     me, colleague = (users.find(supervisor, login).id for login in WORKER_LOGINS)
+    for waiting in reviews.pending(supervisor, returned_only=True):  # the demo's own: start from none
+        reviews.sign_off(supervisor, waiting.kind, waiting.version_id)
     mine = reviews.pending(supervisor, (FactKind.VISIT,), recorded_by=me)[-1]
     theirs = reviews.pending(supervisor, (FactKind.VISIT,), recorded_by=colleague)[-1]
     reviews.return_for_correction(supervisor, FactKind.VISIT, mine.version_id, "请补充本次走访发现的情况")
