@@ -106,6 +106,11 @@ def _worker_shots(root: Path, out: Path, today: date) -> list[Path]:
     for key in ("today", "people", "indicators", "sync", "settings"):
         window.show_page(key)
         made.append(save(window, out, key, runner))
+    indicators = window.pages["indicators"]
+    window.show_page("indicators")
+    indicators.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+    made.append(save(window, out, "charts", runner))
+    indicators.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
 
     chosen: list[object] = []
 
