@@ -17,7 +17,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import caseload_bench, docs, gui_bench, memory, store_bench, supervisor_bench, sync_bench
+from bench import caseload_bench, docs, gui_bench, memory, office, store_bench, supervisor_bench, sync_bench
 from bench.growth import growth_rows
 from bench.office import demo_office, office_rows
 from bench.report import print_table
@@ -27,7 +27,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, within 3 minutes on 2 cores")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--offices", type=Path, help="keep the demo offices here and reuse them in later runs (made once)"
+    )
     args = parser.parse_args()
+    if args.offices:
+        office.KEPT = args.offices.resolve()
+        office.KEPT.mkdir(parents=True, exist_ok=True)
     started, clock, load = datetime.now().astimezone(), time.perf_counter(), docs.load_average()
     sizes = [120, 1_000] if args.quick else [1_000, 10_000]
     rows = store_bench.run(quick=args.quick)
