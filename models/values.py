@@ -270,7 +270,11 @@ def parse_date(value: object) -> date:
     elif isinstance(value, bool):
         raise ValueRuleError(DATE_BAD(value=value), "date")
     elif isinstance(value, int | float | Decimal):
-        result = _from_serial(float(value), value)
+        try:
+            serial = float(value)
+        except (ValueError, OverflowError):  # a signalling NaN, an integer too large for a float
+            raise ValueRuleError(DATE_BAD(value=value), "date") from None
+        result = _from_serial(serial, value)
     elif isinstance(value, str):
         result = _parse_date_text(value)
     else:

@@ -29,6 +29,9 @@ from app.store.unlock import init_store, open_store
 from models.enums import Role
 from models.values import id_check_char
 
+# --reliability-rounds, --reliability-report and the ``figures`` fixture (tests/reliability, tests/hostile).
+pytest_plugins = ("tests.figures",)
+
 TODAY = date(2026, 6, 30)
 OFFICE = "640104001"
 ADMIN, ADMIN_PW = "admin", "admin-password-1"

@@ -72,6 +72,9 @@ DAILY = re.compile(r"daily-(\d{8})" + re.escape(ARCHIVE_SUFFIX))
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 STALE_SECONDS = 24 * 3600
+# SQLite's errors that mean the database itself is damaged. Any other failure of the copy is the disk's
+# (full: the copy, or the -shm file the read needs, cannot grow; read-only; a stick pulled out).
+DATABASE_DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 
 BACKUP_DONE = Text(
     "已备份到 {path}：办公室 {office}，数据版本 {revision}，{size_mb} MB。备份仍是加密的，只能用用户密码或恢复密钥打开；"
@@ -160,8 +163,10 @@ def make_backup(root: Path, out: Path, *, now: datetime | None = None) -> Manife
     _require_store(data_dir)
     try:
         manifest = write_archive(root, out, reason="manual", now=now)
-    except sqlite3.DatabaseError:
-        raise Tampering(DATABASE_UNREADABLE()) from None
+    except sqlite3.DatabaseError as exc:
+        if str(getattr(exc, "sqlite_errorname", "")).startswith(DATABASE_DAMAGED):
+            raise Tampering(DATABASE_UNREADABLE()) from None
+        raise UserError(WRITE_FAILED(path=str(out))) from None
     except OSError:
         raise UserError(WRITE_FAILED(path=str(out))) from None
     log.info("backup made: revision %s, %d members", manifest.schema_revision, len(manifest.members))

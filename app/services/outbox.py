@@ -1,4 +1,8 @@
-"""The local outbox as the worker sees it: how many changes wait for a server."""
+"""The local outbox as the worker sees it: how many changes wait for a server.
+
+Changes the server confirmed stay in the outbox (nothing prunes them): a server restored from an older
+backup says it holds fewer of them, and they are sent again (sync.client.push.resend_lost).
+"""
 
 from __future__ import annotations
 

@@ -10,26 +10,21 @@ audit entry lacks its record), that the outbox sequence has no gap, and that the
 A process kill leaves the operating system's page cache intact, so this proves atomicity and recovery
 after a crash of the app, not durability across a power cut (that is what synchronous=FULL is for).
 
-REHABDESK_RELIABILITY_SEED and REHABDESK_RELIABILITY_ROUNDS replay or lengthen a run.
+REHABDESK_RELIABILITY_SEED replays a run; ``--reliability-rounds N`` (or REHABDESK_RELIABILITY_rounds)
+lengthens it.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import select
 import signal
-import subprocess
-import sys
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
-from uuid import UUID
 
 import pytest
+from _processes import Key, Report, Zygote, wait_until_ready
 from _store_checks import (
     FACT_TABLES,
     LOGIN,
@@ -46,110 +41,19 @@ from app.services.inputs import VisitInput
 from app.store.unlock import open_store
 from models import AuditEntry, OutboxChange
 from models.enums import VisitKind
+from tests.figures import Figures
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not hasattr(os, "fork"), reason="the writer is forked from a zygote (POSIX)"),
 ]
 
-HERE = Path(__file__).parent
 SEED = int(os.environ.get("REHABDESK_RELIABILITY_SEED", "20250611"))
-ROUNDS = int(os.environ.get("REHABDESK_RELIABILITY_ROUNDS", "0")) or random.Random(SEED).randint(15, 25)
+CI_ROUNDS = 16
 KILL_AFTER = (0.050, 0.400)  # seconds after the writer said its store is open
 KILL_WHILE_STARTING = (0.0, 0.050)  # seconds after the writer process was forked
-READY_TIMEOUT = 30.0
+
 BORN = date(1965, 5, 5)  # the people the office starts with
-
-Key = tuple[str, UUID]
-
-
-class Zygote:
-    """The helper process that forks writers (see _writer.py)."""
-
-    def __init__(self, errors: Path) -> None:
-        self.errors_path = errors
-        self._errors = errors.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "_writer.py")],
-            cwd=HERE,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._errors,
-            text=True,
-            bufsize=1,
-        )
-
-    def ask(self, timeout: float = 60.0, **request: Any) -> dict[str, int]:
-        stdin, stdout = self.proc.stdin, self.proc.stdout
-        assert stdin is not None and stdout is not None
-        stdin.write(json.dumps(request) + "\n")
-        stdin.flush()
-        if not select.select([stdout], [], [], timeout)[0]:
-            pytest.fail(f"the writer zygote did not answer {request['cmd']}: {self.errors()}")
-        line = stdout.readline()
-        if not line:
-            pytest.fail(f"the writer zygote died: {self.errors()}")
-        return json.loads(line)
-
-    def errors(self) -> str:
-        self._errors.flush()
-        return self.errors_path.read_text(errors="replace")[-3000:]
-
-    def close(self) -> None:
-        stdin: IO[str] | None = self.proc.stdin
-        if stdin is not None:
-            stdin.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self._errors.close()
-
-
-@dataclass
-class Report:
-    """What a writer said before it was killed."""
-
-    ready: bool = False
-    committed: set[Key] = field(default_factory=set)
-    in_flight: list[set[Key]] = field(default_factory=list)  # batches begun, commit not reported
-    transactions: int = 0  # commits reported
-
-    @classmethod
-    def read(cls, path: Path) -> Report:
-        report = cls()
-        batches: dict[str, set[Key]] = {}
-        text = path.read_text("utf-8") if path.exists() else ""
-        for line in text.splitlines(keepends=True):
-            if not line.endswith("\n"):
-                break  # cut off by the kill (cannot happen with one write a line, but do not guess)
-            words = line.split()
-            if words == ["READY"]:
-                report.ready = True
-            elif words[0] == "T":
-                batches[words[1]] = {(w.split(":")[0], UUID(w.split(":")[1])) for w in words[2:]}
-            elif words[:2] == ["C", "batch"]:
-                report.committed |= batches.pop(words[2])
-                report.transactions += 1
-            elif words[0] == "C":
-                report.committed.add((words[1], UUID(words[2])))
-                report.transactions += 1
-            else:
-                raise AssertionError(f"unexpected line from the writer: {line!r}")
-        report.in_flight = list(batches.values())
-        return report
-
-
-def wait_until_ready(report: Path, zygote: Zygote, pid: int) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if report.exists() and report.read_text("utf-8").startswith("READY\n"):
-            return
-        time.sleep(0.002)
-    os.kill(pid, signal.SIGKILL)
-    zygote.ask(cmd="reap", pid=pid)
-    pytest.fail(f"the writer did not open the store within {READY_TIMEOUT:.0f} s:\n{zygote.errors()}")
 
 
 def reopen_and_check(root: Path) -> StoreCheck:
@@ -160,8 +64,11 @@ def reopen_and_check(root: Path) -> StoreCheck:
         store.close()
 
 
-def test_a_writer_killed_at_random_points_loses_no_committed_record(tmp_path: Path) -> None:
+def test_a_writer_killed_at_random_points_loses_no_committed_record(
+    tmp_path: Path, zygote: Zygote, figures: Figures
+) -> None:
     started = time.monotonic()
+    rounds = figures.rounds(CI_ROUNDS)
     root = tmp_path / "office"
     store = new_office(root)
     for seq in range(1, 5):
@@ -171,62 +78,58 @@ def test_a_writer_killed_at_random_points_loses_no_committed_record(tmp_path: Pa
     assert before.ok, before.problems
 
     rng = random.Random(SEED)
-    zygote = Zygote(tmp_path / "writer-stderr.txt")
     stats = dict.fromkeys(
         ("kills", "before_ready", "reported", "transactions", "rolled_back", "unreported"), 0
     )
     lost: list[Key] = []
-    try:
-        for round_no in range(1, ROUNDS + 1):
-            report_path = tmp_path / f"round-{round_no:02d}.txt"
-            # Most rounds kill while writing, a random time after the store is open; every fifth kills
-            # a writer that is still starting (opening the store, reading the people list).
-            while_starting = round_no % 5 == 0
-            delay = rng.uniform(*(KILL_WHILE_STARTING if while_starting else KILL_AFTER))
-            pid = zygote.ask(
-                cmd="run", root=str(root), report=str(report_path), seed=rng.randrange(2**32), round=round_no
-            )["pid"]
-            if not while_starting:
-                wait_until_ready(report_path, zygote, pid)
-            time.sleep(delay)
-            os.kill(pid, signal.SIGKILL)
-            ended = zygote.ask(cmd="reap", pid=pid)
-            assert ended == {"signal": signal.SIGKILL}, (
-                f"round {round_no}: the writer ended by itself ({ended}) instead of being killed:\n{zygote.errors()}"
-            )
-            stats["kills"] += 1
-            report = Report.read(report_path)
-            stats["before_ready"] += not report.ready
+    for round_no in range(1, rounds + 1):
+        report_path = tmp_path / f"round-{round_no:02d}.txt"
+        # Most rounds kill while writing, a random time after the store is open; every fifth kills
+        # a writer that is still starting (opening the store, reading the people list).
+        while_starting = round_no % 5 == 0
+        delay = rng.uniform(*(KILL_WHILE_STARTING if while_starting else KILL_AFTER))
+        pid = zygote.ask(
+            cmd="run", root=str(root), report=str(report_path), seed=rng.randrange(2**32), round=round_no
+        )["pid"]
+        if not while_starting:
+            wait_until_ready(report_path, zygote, pid)
+        time.sleep(delay)
+        os.kill(pid, signal.SIGKILL)
+        ended = zygote.ask(cmd="reap", pid=pid)
+        assert ended == {"signal": signal.SIGKILL}, (
+            f"round {round_no}: the writer ended by itself ({ended}) instead of being killed:\n{zygote.errors()}"
+        )
+        stats["kills"] += 1
+        report = Report.read(report_path)
+        stats["before_ready"] += not report.ready
 
-            after = reopen_and_check(root)
-            assert after.ok, f"round {round_no} (seed {SEED}): {after.problems[:10]}"
-            lost += sorted(report.committed - after.rows, key=str)
-            assert not lost, f"round {round_no} (seed {SEED}): reported committed but missing: {lost[:5]}"
+        after = reopen_and_check(root)
+        assert after.ok, f"round {round_no} (seed {SEED}): {after.problems[:10]}"
+        lost += sorted(report.committed - after.rows, key=str)
+        assert not lost, f"round {round_no} (seed {SEED}): reported committed but missing: {lost[:5]}"
 
-            # The batch caught by the kill is all there or not there at all.
-            committed_unreported = 0
-            for batch in report.in_flight:
-                present = batch & after.rows
-                assert present in (set(), batch), (
-                    f"round {round_no}: a batch of {len(batch)} records is half stored ({len(present)})"
-                )
-                committed_unreported += bool(present)
-                stats["rolled_back"] += not present
-            # Anything else new must be the one single record whose commit returned as the kill came.
-            # (Work-group members come with their person; the outbox check above accounts for them.)
-            new_records = {key for key in after.rows - before.rows if key[0] != "work_group_member"}
-            unexplained = new_records - report.committed - set().union(*report.in_flight)
-            committed_unreported += bool(unexplained)
-            assert len(unexplained) <= 1 and committed_unreported <= 1, (
-                f"round {round_no}: records nobody reported: {sorted(unexplained, key=str)[:5]}"
+        # The batch caught by the kill is all there or not there at all.
+        committed_unreported = 0
+        for batch in report.in_flight:
+            present = batch & after.rows
+            assert present in (set(), batch), (
+                f"round {round_no}: a batch of {len(batch)} records is half stored ({len(present)})"
             )
-            assert before.rows <= after.rows, f"round {round_no}: earlier records vanished"
-            stats["unreported"] += committed_unreported
-            stats["reported"] += len(report.committed)
-            stats["transactions"] += report.transactions
-            before = after
-    finally:
-        zygote.close()
+            committed_unreported += bool(present)
+            stats["rolled_back"] += not present
+        # Anything else new must be the one single record whose commit returned as the kill came.
+        # (Work-group members come with their person; the outbox check above accounts for them.)
+        new_records = {key for key in after.rows - before.rows if key[0] != "work_group_member"}
+        unexplained = new_records - report.committed - set().union(*report.in_flight)
+        committed_unreported += bool(unexplained)
+        assert len(unexplained) <= 1 and committed_unreported <= 1, (
+            f"round {round_no}: records nobody reported: {sorted(unexplained, key=str)[:5]}"
+        )
+        assert before.rows <= after.rows, f"round {round_no}: earlier records vanished"
+        stats["unreported"] += committed_unreported
+        stats["reported"] += len(report.committed)
+        stats["transactions"] += report.transactions
+        before = after
 
     # Finally read everything back through the services: every sealed record still opens.
     store = open_store(root, LOGIN, PASSWORD)
@@ -240,8 +143,16 @@ def test_a_writer_killed_at_random_points_loses_no_committed_record(tmp_path: Pa
     assert {p.id for p in people} == before.ids("person")
     assert opened == {key for key in before.rows if key[0] in FACT_TABLES}
 
+    figures.record(
+        "killed writer",
+        rounds=rounds,
+        faults={"SIGKILL": stats["kills"], "while opening the store": stats["before_ready"]},
+        checked=len(before.rows),
+        lost=len(lost),
+        seconds=time.monotonic() - started,
+    )
     print(
-        f"\n[killed writer] seed {SEED}: {ROUNDS} rounds, {stats['kills']} SIGKILLs "
+        f"\n[killed writer] seed {SEED}: {rounds} rounds, {stats['kills']} SIGKILLs "
         f"({stats['before_ready']} while opening the store), {stats['transactions']} commits reported "
         f"holding {stats['reported']} records, {len(before.rows)} records checked "
         f"({len(before.ids('person'))} persons), {before.outbox} outbox changes, {before.audit} audit entries; "
