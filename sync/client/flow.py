@@ -18,6 +18,7 @@ from typing import Any
 
 from app.errors import UserError
 from app.logs import describe_unexpected, log
+from app.services.conflicts import require_supervisor
 from app.store.store import Store
 from models.text import Text
 from sync import protocol
@@ -62,6 +63,7 @@ class SyncSummary:
     duplicates: int = 0
     rejected: int = 0
     deferred: int = 0  # stamped by a clock that ran ahead: sent again once the server's clock catches up
+    resent: int = 0  # confirmed once, lost by a server restored from a backup: queued again
     pulled: int = 0
     parked: int = 0
     conflicts: int = 0
@@ -97,6 +99,10 @@ def sync_flow(
         asked = clock()
         meta = yield OnNet("meta", transport.meta)
         state.check_meta(meta, (asked + clock()) * 500)  # the midpoint of the round trip, in ms
+        if meta.device_seq is not None:
+            summary.resent = yield OnDb(
+                "resend", partial(push.resend_lost, device_id=creds.device_id, server_seq=meta.device_seq)
+            )
         limit = max(1, min(protocol.MAX_BATCH, int(meta.max_batch or protocol.MAX_BATCH)))
         max_body = int(meta.max_body_bytes or protocol.MAX_BODY_BYTES)
         if do_push:
@@ -187,6 +193,7 @@ def resolve_flow(
 ) -> Generator[Step, Any, protocol.ChangeResult]:
     """A supervisor picks the value of a disputed field (supervisor devices only). The decision comes
     back to every computer in scope, this one included, with the next pull."""
+    yield OnDb("role", require_supervisor)  # the person at this computer, as the server checks the computer
     creds = yield OnDb("credentials", state.read_credentials)
     if creds is None:
         raise NotEnrolled()

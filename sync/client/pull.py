@@ -11,17 +11,21 @@
 - A change that arrives before the record it belongs to (or cannot be stored) is parked, sealed, and
   applied when that record comes: nothing is dropped, and nothing blocks the pages after it.
 - Nothing pulled writes the outbox: pulled rows are not sent back.
+- A page is applied all at once: the rows it names are read up front, one query per table, and its
+  inserts go out together. Should one of its changes fail, the page is applied again change by change,
+  each in a savepoint of its own, so that one is kept aside and the others still go in.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import parse_hlc
@@ -39,6 +43,7 @@ from models import (
     SyncParked,
     SyncState,
     User,
+    WorkGroupMember,
 )
 from models.enums import PersonStatus, Role
 from models.sync import STATE_ROW
@@ -49,6 +54,9 @@ from sync.client.errors import NotEnrolled
 APPEND_ONLY = tuple(e for e in protocol.ENTITIES if e not in protocol.UPDATABLE)
 CANNOT_APPLY = UUID(int=0)  # parked because it could not be stored at all (kept for IT, never dropped)
 RECORD_NO_MAX = 32
+FAILURES = (wire.BadValue, IntegrityError, ValueError, TypeError)  # a change that cannot be stored
+SETTLE_TIER = {Person: 0, Measure: 1, WorkGroupMember: 1}  # insert order of a page's rows; the rest: 2
+CHUNK = 500  # ids in one IN (...)
 
 
 @dataclass
@@ -90,10 +98,7 @@ def apply_pull_page(store: Any, page: protocol.PullResponse, after: int) -> Pull
             raise NotEnrolled()
         if state.cursor != after or state.snapshot_after is not None:
             return PullOutcome(cursor=state.cursor, stale=True)
-        applier = Applier(tx, state.device_id)
-        for change in page.changes:
-            applier.apply(change)
-        applier.finish()
+        applier = apply_changes(tx, state.device_id, page.changes)
         cursors = [after, _int(page.cursor), *(_int(c.cursor) for c in page.changes)]
         state.cursor = max(cursors)
         applier.outcome.cursor = state.cursor
@@ -122,10 +127,7 @@ def apply_snapshot_page(store: Any, page: protocol.SnapshotPage, after: str) -> 
             raise NotEnrolled()
         if state.snapshot_after != after:
             return PullOutcome(cursor=state.cursor, stale=True, done=state.snapshot_after is None)
-        applier = Applier(tx, state.device_id)
-        for record in page.records:
-            applier.apply(record)
-        applier.finish()
+        applier = apply_changes(tx, state.device_id, page.records)
         page_cursor = _int(page.cursor)
         state.snapshot_cursor = (
             page_cursor if state.snapshot_cursor is None else min(state.snapshot_cursor, page_cursor)
@@ -147,11 +149,44 @@ def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-class Applier:
-    """Applies server changes inside one write transaction."""
+def apply_changes(tx: Tx, device_id: str, changes: list[protocol.ServerChange]) -> Applier:
+    """Apply a page of pulled changes in ``tx``: all together first, in one savepoint; should one of them
+    fail, the page again change by change, so only that one is kept aside (as ``Applier`` does alone)."""
+    together = Applier(tx, device_id, together=True)
+    try:
+        with tx.savepoint():
+            together.prefetch(changes)
+            for change in changes:
+                together.apply(change)
+            together.finish()
+        return together
+    except FAILURES as exc:
+        log.info("a pulled page failed as a whole (%s); applying it change by change", type(exc).__name__)
+    one_by_one = Applier(tx, device_id)
+    for change in changes:
+        one_by_one.apply(change)
+    one_by_one.finish()
+    return one_by_one
 
-    def __init__(self, tx: Tx, device_id: str) -> None:
+
+class Applier:
+    """Applies server changes inside one write transaction.
+
+    Alone, each change runs in a savepoint of its own and is flushed there, so one that cannot be stored
+    is kept aside and the others go on. ``together`` (see ``apply_changes``): no savepoint and no query
+    a change. The rows the page names are read by ``prefetch`` (one query per table) and kept here with
+    the rows it makes, which ``_settle`` inserts a table at a time; a failure propagates, for the caller
+    to take the whole page back.
+    """
+
+    def __init__(self, tx: Tx, device_id: str, *, together: bool = False) -> None:
         self.tx = tx
+        self.together = together
+        self._rows: dict[tuple[type, Any], Any] = {}  # (model, key) → row or None, when together
+        self._versions: dict[tuple[type, UUID], set[int]] = {}  # (model, fact_id) → versions, when together
+        self._echoes: list[dict[str, Any]] = []  # our own changes come back, acknowledged in finish()
+        self._free_numbers: set[str] = set()  # record numbers the page brings that nobody here holds
+        self._pending: list[Any] = []  # rows made together, inserted by _settle
         self.session = tx.session
         self.store = tx.store
         self.device_id = device_id
@@ -176,10 +211,13 @@ class Applier:
             self._park(change, CANNOT_APPLY)
             return
         self.store.clock.observe(change.hlc)
+        if self.together:
+            self._dispatch(change)  # a failure takes the whole page back (apply_changes)
+            return
         try:
             with self.tx.savepoint():
                 self._dispatch(change)
-        except (wire.BadValue, IntegrityError, ValueError, TypeError) as exc:
+        except FAILURES as exc:
             log.warning(
                 "pulled change %s (%s) could not be stored (%s); kept aside",
                 change.cursor,
@@ -216,7 +254,7 @@ class Applier:
 
     # ---- entities -----------------------------------------------------------------------------------
     def _person(self, change: protocol.ServerChange, row_id: UUID) -> None:
-        person = self.session.get(Person, row_id)
+        person = self._get(Person, row_id)
         names = [n for n in change.fields if n in wire.columns("person") and n not in ("id", "hlc")]
         if person is None:
             values = self._values(change, row_id)
@@ -229,8 +267,7 @@ class Applier:
             values["hlc"] = hlc_max(str(values.get("hlc") or ""), change.hlc)
             person = Person(id=row_id, **values)
             person.field_hlc = _clocks_json(self._field_clocks(change, names))
-            self.session.add(person)
-            self.session.flush()
+            self._add(Person, row_id, person)
             self._inserted(change, row_id)
             self.touched.add(row_id)
             return
@@ -269,7 +306,7 @@ class Applier:
     def _updatable(self, change: protocol.ServerChange, row_id: UUID) -> None:
         """Measures and work group members merge field by field too, like the server does."""
         model = wire.MODELS[change.entity]
-        row = self.session.get(model, row_id)
+        row = self._get(model, row_id)
         names = [n for n in change.fields if n in wire.columns(change.entity) and n not in ("id", "hlc")]
         incoming = self._field_clocks(change, names)
         if row is None:
@@ -280,8 +317,7 @@ class Applier:
                 self._park(change, row_id)  # an update that came before the insert
                 return
             values["hlc"] = hlc_max(str(values.get("hlc") or ""), change.hlc)
-            self.session.add(model(id=row_id, **values))
-            self.session.flush()
+            self._add(model, row_id, model(id=row_id, **values))
             self._save_row_clocks(change.entity, row_id, incoming)
             self._inserted(change, row_id)
             return
@@ -312,15 +348,18 @@ class Applier:
         for names, hlc in rows:
             for name in json.loads(names):
                 clocks[name] = hlc_max(clocks.get(name, ""), hlc)
-        stored = self.session.get(SyncFieldClock, row_id)
+        stored = self._get(SyncFieldClock, row_id)
         for name, hlc in json.loads(stored.clocks if stored else "{}").items():
             clocks[name] = hlc_max(clocks.get(name, ""), hlc)
         return clocks
 
     def _save_row_clocks(self, entity: str, row_id: UUID, clocks: dict[str, str]) -> None:
-        stored = self.session.get(SyncFieldClock, row_id)
+        stored = self._get(SyncFieldClock, row_id)
         if stored is None:
-            self.session.add(SyncFieldClock(entity_id=row_id, entity=entity, clocks=_clocks_json(clocks)))
+            stored = SyncFieldClock(entity_id=row_id, entity=entity, clocks=_clocks_json(clocks))
+            self.session.add(stored)
+            if self.together:
+                self._rows[(SyncFieldClock, row_id)] = stored
             return
         merged = json.loads(stored.clocks)
         for name, hlc in clocks.items():
@@ -329,7 +368,7 @@ class Applier:
 
     def _append(self, change: protocol.ServerChange, row_id: UUID) -> None:
         model = wire.MODELS[change.entity]
-        if self.session.get(model, row_id) is not None:
+        if self._get(model, row_id) is not None:
             self.outcome.skipped += 1  # append-only: a row already here is the same row
             return
         values = self._values(change, row_id)
@@ -337,22 +376,21 @@ class Applier:
             return
         if wire.required_columns(change.entity) - set(values):
             raise wire.BadValue("missing columns")
-        clash = None
+        clash = "fact_id" in values and self._version_taken(model, values["fact_id"], values["version"])
+        if clash:
+            values["version"] = -1  # placed for now; the versions are renumbered just below
+        self._add(model, row_id, model(id=row_id, **values))
         if "fact_id" in values:
-            clash = self.session.scalar(
-                select(model.id).where(model.fact_id == values["fact_id"], model.version == values["version"])  # type: ignore[attr-defined]
-            )
-            if clash is not None:
-                values["version"] = -1  # placed for now; the versions are renumbered just below
-        self.session.add(model(id=row_id, **values))
-        self.session.flush()
-        if clash is not None:
-            self._renumber(model, values["fact_id"])
+            if clash:
+                self._renumber(model, values["fact_id"])
+            elif (known := self._versions.get((model, values["fact_id"]))) is not None:
+                known.add(values["version"])
         self._inserted(change, row_id)
 
     def _renumber(self, model: Any, fact_id: UUID) -> None:
         """Two offices added a version of one fact while apart: number the versions by their clocks,
         the same way on every computer, so the later one is current and the other stays in the history."""
+        self._settle()
         rows = sorted(
             self.session.scalars(select(model).where(model.fact_id == fact_id)),
             key=lambda r: (hlc_key(r.hlc), str(r.id)),
@@ -363,13 +401,15 @@ class Applier:
         for n, row in enumerate(rows, start=1):
             row.version = n
         self.session.flush()
+        if self.together:
+            self._versions[(model, fact_id)] = set(range(1, len(rows) + 1))
         log.info("fact %s: concurrent versions renumbered by clock", fact_id)
 
     def _tombstone(self, change: protocol.ServerChange, row_id: UUID) -> None:
         if change.entity != "person":
             self.outcome.skipped += 1
             return
-        person = self.session.get(Person, row_id)
+        person = self._get(Person, row_id)
         if person is None:
             self.outcome.skipped += 1
             return
@@ -439,16 +479,29 @@ class Applier:
     def _ack_echo(self, change: protocol.ServerChange, row_id: UUID) -> None:
         """Our own change came back in the server's log: the server has it, whatever became of the answer
         to the push (this is how a USB bundle's changes get confirmed)."""
+        self._echoes.append({"entity": change.entity, "entity_id": row_id, "hlc": change.hlc})
+        if not self.together:  # together: all of the page's at once, in finish()
+            self._ack_echoes()
+
+    def _ack_echoes(self) -> None:
+        if not self._echoes:
+            return
+        outbox = OutboxChange.__table__
         self.session.execute(
-            update(OutboxChange)
+            update(outbox)
             .where(
-                OutboxChange.entity == change.entity,
-                OutboxChange.entity_id == row_id,
-                OutboxChange.hlc == change.hlc,
-                OutboxChange.acked_at.is_(None),
+                outbox.c.entity == bindparam("echo_entity"),
+                outbox.c.entity_id == bindparam("echo_id"),
+                outbox.c.hlc == bindparam("echo_hlc"),
+                outbox.c.acked_at.is_(None),
             )
-            .values(acked_at=self.tx.now, rejected_at=None)
+            .values(acked_at=self.tx.now, rejected_at=None),
+            [
+                {"echo_entity": e["entity"], "echo_id": e["entity_id"], "echo_hlc": e["hlc"]}
+                for e in self._echoes
+            ],
         )
+        self._echoes.clear()
 
     # ---- values and what they refer to ----------------------------------------------------------------
     def _values(self, change: protocol.ServerChange, row_id: UUID) -> dict[str, Any] | None:
@@ -467,7 +520,7 @@ class Applier:
                     self._ensure_user(value, values.get("office_code") or str(change.office_code))
                 elif target in ("person", "measure"):
                     model = Person if target == "person" else Measure
-                    if self.session.get(model, value) is None:
+                    if self._get(model, value) is None:
                         self._park(change, value)
                         return None
         return values
@@ -505,6 +558,15 @@ class Applier:
         """Two computers of one office numbered different people alike while apart. The same rule on every
         computer keeps the numbers unique and alike everywhere: the person with the smaller id keeps the
         number, the other gets it with a suffix from their id."""
+        if wanted in self._free_numbers:  # together: nobody held it when the page was read, nor since
+            self._free_numbers.discard(wanted)
+            return wanted
+        self._settle()
+        chosen = self._record_no_checked(person_id, wanted)
+        self._free_numbers.discard(chosen)
+        return chosen
+
+    def _record_no_checked(self, person_id: UUID, wanted: str) -> str:
         holder = self.session.scalars(
             select(Person).where(Person.record_no == wanted, Person.id != person_id)
         ).first()
@@ -513,6 +575,7 @@ class Applier:
         if person_id < holder.id:
             renamed = self._suffixed(wanted, holder.id)
             holder.record_no = renamed
+            self._free_numbers.discard(renamed)
             self.session.flush()
             self.tx.audit(
                 "sync.renumber",
@@ -530,6 +593,90 @@ class Applier:
             if self.session.scalar(select(Person.id).where(Person.record_no == candidate)) is None:
                 return candidate
         return person_id.hex[:RECORD_NO_MAX]
+
+    # ---- rows, read once a page -------------------------------------------------------------------------
+    def prefetch(self, changes: list[protocol.ServerChange]) -> None:
+        """Read the rows a page names, one query per table: each change's own row, the person and measure
+        it refers to, a measure's or member's field clocks, the versions of each fact it adds to, and
+        which of the record numbers it brings are free."""
+        wanted: dict[type, set[UUID]] = defaultdict(set)
+        facts: dict[type, set[UUID]] = defaultdict(set)
+        numbers: set[str] = set()
+        for change in changes:
+            model = wire.MODELS.get(change.entity)
+            row_id = _uuid(change.id)
+            if model is None or row_id is None or not isinstance(change.fields, dict):
+                continue
+            wanted[model].add(row_id)
+            if model is Person and isinstance(change.fields.get("record_no"), str):
+                numbers.add(change.fields["record_no"])
+            if change.entity in protocol.UPDATABLE and change.entity != "person":
+                wanted[SyncFieldClock].add(row_id)
+            if (person_id := _uuid(change.person_id)) is not None:
+                wanted[Person].add(person_id)
+            if (measure_id := _uuid(change.fields.get("measure_id"))) is not None:
+                wanted[Measure].add(measure_id)
+            if "fact_id" in wire.columns(change.entity) and (fact_id := _uuid(change.fields.get("fact_id"))):
+                facts[model].add(fact_id)
+        for model, ids in wanted.items():
+            key = model.__mapper__.primary_key[0]  # type: ignore[attr-defined]
+            for chunk in _chunks(sorted(ids)):
+                for row in self.session.scalars(select(model).where(key.in_(chunk))):
+                    self._rows[(model, getattr(row, key.key))] = row
+            for row_id in ids:
+                self._rows.setdefault((model, row_id), None)
+        for model, ids in facts.items():
+            for fact_id in ids:
+                self._versions[(model, fact_id)] = set()
+            for chunk in _chunks(sorted(ids)):
+                query = select(model.fact_id, model.version).where(model.fact_id.in_(chunk))  # type: ignore[attr-defined]
+                for fact_id, version in self.session.execute(query):
+                    self._versions[(model, fact_id)].add(version)
+        self._free_numbers = set(numbers)
+        for chunk in _chunks(sorted(numbers)):
+            self._free_numbers -= set(
+                self.session.scalars(select(Person.record_no).where(Person.record_no.in_(chunk)))
+            )
+
+    def _get(self, model: type, key: Any) -> Any:
+        """``session.get``, from the rows read up front when together (a row not among them is read
+        and kept the same way)."""
+        if not self.together:
+            return self.session.get(model, key)
+        if (model, key) not in self._rows:
+            self._rows[(model, key)] = self.session.get(model, key)
+        return self._rows[(model, key)]
+
+    def _add(self, model: type, key: UUID, row: Any) -> None:
+        """Insert a pulled row. Alone it is flushed at once, so a failure shows inside the change's
+        savepoint. Together it is kept back (``_get`` finds it) and ``_settle`` inserts the page's rows
+        in a few statements."""
+        if not self.together:
+            self.session.add(row)
+            self.session.flush()
+            return
+        self._rows[(model, key)] = row
+        self._pending.append(row)
+
+    def _settle(self) -> None:
+        """Insert the rows kept back: persons, then what refers to a person, then what may refer to a
+        measure. With no relationships mapped, the ORM would order one flush's inserts by class name,
+        not by foreign key. Runs before any query that must see them, and at the end of the page."""
+        pending, self._pending = self._pending, []
+        for tier in range(3):
+            rows = [row for row in pending if SETTLE_TIER.get(type(row), 2) == tier]
+            if rows:
+                self.session.add_all(rows)
+                self.session.flush()
+
+    def _version_taken(self, model: Any, fact_id: UUID, version: int) -> bool:
+        """Whether this fact already has a version with this number here (two offices corrected it apart)."""
+        known = self._versions.get((model, fact_id)) if self.together else None
+        if known is not None:
+            return version in known
+        self._settle()
+        query = select(model.id).where(model.fact_id == fact_id, model.version == version)
+        return self.session.scalar(query) is not None
 
     # ---- bookkeeping ------------------------------------------------------------------------------------
     def _park(self, change: protocol.ServerChange, waits_for: UUID) -> None:
@@ -573,12 +720,14 @@ class Applier:
                     self.session.delete(row)
                     self.outcome.parked -= 1 if self.outcome.parked > 0 else 0
                     self.apply(protocol.from_json(protocol.ServerChange, data))
+        self._settle()
+        self._ack_echoes()
         self._index()
 
     def _index(self) -> None:
         entries = []
         for person_id in self.touched:
-            person = self.session.get(Person, person_id)
+            person = self._get(Person, person_id)
             if person is None or person.office_code != self.store.office_code:
                 continue
             entries.append(
@@ -635,6 +784,10 @@ def hlc_max(a: str, b: str) -> str:
 
 def _clocks_json(clocks: dict[str, str]) -> str:
     return json.dumps(clocks, sort_keys=True, separators=(",", ":"))
+
+
+def _chunks(ids: list[Any]) -> list[list[Any]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 def _uuid(value: Any) -> UUID | None:

@@ -11,20 +11,23 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from app.errors import Tampering
 from app.logs import log
 from app.services.sync_status import MISSING_LOCALLY, TAMPERED_LOCALLY, sealed_words
 from app.store.store import Store
-from models import OutboxChange, Person, SyncState
+from models import OutboxChange, Person, Setting, SyncState
 from models.sync import STATE_ROW
 from models.text import Message
 from sync import protocol
 from sync.client import wire
 from sync.client.errors import NotEnrolled, problem_message
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,10 @@ def build_batch(
             return None
         changes: list[protocol.Change] = []
         refused: dict[int, Message] = {}
+        loaded = Loaded.of(session, rows)
         for row in rows:
             try:
-                change = build_change(store, session, row)
+                change = build_change(store, session, row, loaded)
             except Tampering:
                 log.warning(
                     "outbox %s: %s %s failed its integrity check; not sent",
@@ -113,10 +117,49 @@ def build_batch(
     return Batch(request, refused)
 
 
-def build_change(store: Store, session: Any, row: OutboxChange) -> protocol.Change | None:
-    """One outbox row as the wire's Change, its values read from the row as it is now."""
-    model = wire.MODELS.get(row.entity)
-    record = session.get(model, row.entity_id) if model is not None else None
+@dataclass(frozen=True)
+class Loaded:
+    """The records a batch of outbox rows names, read with one query per entity (not one per change),
+    and the office of each person whose records carry none of their own (work group members)."""
+
+    records: dict[tuple[str, UUID], Any]
+    offices: dict[UUID, str]
+
+    @classmethod
+    def of(cls, session: Any, rows: list[OutboxChange]) -> Loaded:
+        wanted: dict[str, set[UUID]] = {}
+        for row in rows:
+            if row.entity in wire.MODELS:
+                wanted.setdefault(row.entity, set()).add(row.entity_id)
+        records: dict[tuple[str, UUID], Any] = {}
+        for entity, ids in wanted.items():
+            model: Any = wire.MODELS[entity]
+            for chunk in _chunks(sorted(ids)):
+                for record in session.scalars(select(model).where(model.id.in_(chunk))):
+                    records[(entity, record.id)] = record
+        officeless = sorted(
+            {r.person_id for r in records.values() if getattr(r, "office_code", None) is None and r.person_id}
+        )
+        offices: dict[UUID, str] = {}
+        for chunk in _chunks(officeless):
+            offices.update(
+                session.execute(select(Person.id, Person.office_code).where(Person.id.in_(chunk))).all()
+            )
+        return cls(records, offices)
+
+
+def _chunks(items: list[T], size: int = 500) -> list[list[T]]:
+    """Lists short enough for one ``IN (...)`` each."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def build_change(
+    store: Store, session: Any, row: OutboxChange, loaded: Loaded | None = None
+) -> protocol.Change | None:
+    """One outbox row as the wire's Change, its values read from the row as it is now (from ``loaded``
+    when the caller read a batch's records at once)."""
+    loaded = loaded or Loaded.of(session, [row])
+    record = loaded.records.get((row.entity, row.entity_id))
     if record is None:
         log.warning("outbox %s: %s %s is not in the store; not sent", row.seq, row.entity, row.entity_id)
         return None
@@ -125,7 +168,7 @@ def build_change(store: Store, session: Any, row: OutboxChange) -> protocol.Chan
     office_code = getattr(record, "office_code", None)
     person_id = record.id if row.entity == "person" else getattr(record, "person_id", None)
     if office_code is None and person_id is not None:  # a work group member: its person's office
-        office_code = session.scalar(select(Person.office_code).where(Person.id == person_id))
+        office_code = loaded.offices.get(person_id)
     return protocol.Change(
         seq=row.seq,
         entity=row.entity,
@@ -143,17 +186,27 @@ def apply_results(store: Store, batch: Batch, response: protocol.PushResponse) -
     """Mark what the server confirmed as acknowledged and what it refused as refused, in one transaction."""
     outcome = PushOutcome()
     sent = set(batch.seqs)
+    acked: list[int] = []
     with store.write() as tx:
+        # The batch's outbox rows in one query: the loop below then runs no query (and so no
+        # autoflush), and the acknowledgements go out together when the transaction commits.
+        rows: dict[int, OutboxChange] = {}
+        for chunk in _chunks(sorted(sent | set(batch.refused_here))):
+            rows.update(
+                (r.seq, r)
+                for r in tx.session.scalars(select(OutboxChange).where(OutboxChange.seq.in_(chunk)))
+            )
         for result in response.results:
             if result.seq not in sent:
                 continue  # an answer about a change we did not send in this batch: not ours to act on
             sent.discard(result.seq)
-            row = tx.session.get(OutboxChange, result.seq)
+            row = rows.get(result.seq)
             if row is None or row.acked_at is not None:
                 continue
             if result.status in ("applied", "duplicate"):
                 row.acked_at = tx.now
                 row.rejected_at = None
+                acked.append(row.seq)
                 if result.status == "applied":
                     outcome.applied += 1
                 else:
@@ -170,10 +223,12 @@ def apply_results(store: Store, batch: Batch, response: protocol.PushResponse) -
                 )
                 outcome.rejected += 1
         for seq, why in batch.refused_here.items():
-            row = tx.session.get(OutboxChange, seq)
+            row = rows.get(seq)
             if row is not None and row.acked_at is None and row.rejected_at is None:
                 _refuse(tx, row, "local", why)
                 outcome.rejected += 1
+        if acked:
+            _note_acked(tx.session, batch.request.device_id, min(acked))
         if outcome.progress:
             tx.audit(
                 "sync.push",
@@ -191,3 +246,55 @@ def _refuse(tx: Any, row: OutboxChange, code: str, why: Message) -> None:
     row.reject_code = code[:32]
     row.reject_reason = tx.seal("outbox_change", "reject_reason", str(row.seq), sealed_words(why))
     log.info("outbox %s (%s) refused: %s", row.seq, row.entity, code)
+
+
+# ---- a server restored from an older backup ------------------------------------------------------------
+# Setting "<device id> <seq>": the lowest outbox seq the server has confirmed to this device id. Rows
+# confirmed under an earlier enrolment (another device id) are below it: the server holds those under
+# that id, and sending them again under this one could open false conflicts.
+ACKED_FROM = "sync_acked_from"
+
+
+def _note_acked(session: Any, device_id: str, lowest: int) -> None:
+    setting = session.get(Setting, ACKED_FROM)
+    known = _acked_from(setting, device_id)
+    if known is not None and known <= lowest:
+        return
+    if setting is None:
+        session.add(Setting(key=ACKED_FROM, value=f"{device_id} {lowest}"))
+    else:
+        setting.value = f"{device_id} {lowest}"
+
+
+def _acked_from(setting: Setting | None, device_id: str) -> int | None:
+    device, _, seq = (setting.value if setting is not None else "").partition(" ")
+    return int(seq) if device == device_id and seq.isdigit() else None
+
+
+def resend_lost(store: Store, device_id: str, server_seq: int) -> int:
+    """Changes the server confirmed but no longer holds wait to be sent again; how many.
+
+    ``server_seq`` is the highest seq of this device the server holds (``Meta.device_seq``). A confirmed
+    change above it was lost: the server was restored from a backup older than the confirmation. The
+    server applies each (device, seq) once, so a change it does hold after all comes back "duplicate".
+    """
+    lost = (
+        OutboxChange.acked_at.is_not(None),
+        OutboxChange.seq > server_seq,
+    )
+    with store.read() as session:
+        floor = _acked_from(session.get(Setting, ACKED_FROM), device_id)
+        if floor is None:
+            return 0
+        count = session.scalar(
+            select(func.count()).select_from(OutboxChange).where(*lost, OutboxChange.seq >= floor)
+        )
+    if not count:
+        return 0
+    with store.write() as tx:
+        requeued = tx.session.execute(
+            update(OutboxChange).where(*lost, OutboxChange.seq >= floor).values(acked_at=None)
+        ).rowcount
+        tx.audit("sync.resend", details={"changes": requeued, "server_seq": server_seq})
+    log.warning("the server holds this device's changes up to %s only: %s sent again", server_seq, requeued)
+    return int(requeued or 0)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app import __version__
-from app.errors import Refused
+from app.errors import TAMPERED, Refused, Tampering, UserError
+from app.maintenance.provision import ENROL_CODE_KEY, SERVER_URL_KEY
 from app.services.sync_status import sealed_words
-from app.store.store import Store
-from models import SyncState
+from app.store.store import Store, Tx
+from models import Setting, SyncState
 from models.enums import Role
 from models.sync import STATE_ROW
 from models.text import Text
@@ -38,6 +39,28 @@ WRONG_OFFICE = Text(
 ENROLLED = Text(
     "本机已登记到 {server}：设备 {device}，范围 {scope}（{role}）。",
     "This computer is enrolled with {server}: device {device}, scope {scope} ({role}).",
+)
+PROVISIONED_CODE_USED = Text(
+    "已使用配置文件中的登记码；登记码只能用一次，已从本机删除。",
+    "The enrolment code from the provisioning file was used; a code works only once, so it was removed "
+    "from this computer.",
+)
+NEED_SERVER_AND_CODE = Text(
+    "没有同步服务器地址和登记码：请用 --server 给出服务器地址（https://...），用 --code 给出信息技术人员在服务器上生成的一次性登记码"
+    "（本机未通过配置文件设置同步）。",
+    "There is no sync server address and no enrolment code: give the server's address with --server "
+    "(https://...) and the one-time code IT staff made on the server with --code (no provisioning file set "
+    "them up on this computer).",
+)
+NEED_SERVER = Text(
+    "没有同步服务器地址：请用 --server 给出（https://...），本机的配置文件中没有这一项。",
+    "There is no sync server address: give it with --server (https://...); this computer's provisioning "
+    "file did not name one.",
+)
+NEED_CODE = Text(
+    "没有登记码：请用 --code 给出信息技术人员在服务器上生成的一次性登记码。配置文件中的登记码只能用一次，用过后已删除。",
+    "There is no enrolment code: give the one-time code IT staff made on the server with --code. A code "
+    "from the provisioning file works only once and is removed after use.",
 )
 
 
@@ -89,15 +112,70 @@ def device_name(store: Store) -> str:
     return f"{store.office_code} {socket.gethostname()}"[:100]
 
 
+@dataclass(frozen=True)
+class EnrolTarget:
+    """Where to enrol and with which code: typed on the command line, else from the provisioning file."""
+
+    server_url: str
+    code: str = field(repr=False)
+    provisioned_code: bool  # the code came from the provisioning file (it is removed once the server took it)
+
+
+def enrolment_target(store: Store, server: str | None, code: str | None) -> EnrolTarget:
+    """Fill what the command line left out from the provisioned settings (``rehabdesk provision`` stores
+    the server address and seals the one-time code); say plainly what is still missing."""
+    provisioned_url, provisioned_code = read_provisioned(store)
+    server = server or provisioned_url
+    typed = bool(code)
+    code = code or provisioned_code
+    if not server and not code:
+        raise UserError(NEED_SERVER_AND_CODE())
+    if not server:
+        raise UserError(NEED_SERVER())
+    if not code:
+        raise UserError(NEED_CODE())
+    return EnrolTarget(server, code, provisioned_code=not typed)
+
+
+def read_provisioned(store: Store) -> tuple[str | None, str | None]:
+    """The provisioned server address and enrolment code (opened: keep it in memory only)."""
+    with store.read() as session:
+        url = session.get(Setting, SERVER_URL_KEY)
+        sealed = session.get(Setting, ENROL_CODE_KEY)
+        code = None
+        if sealed is not None:
+            try:
+                raw = bytes.fromhex(sealed.value)
+            except ValueError:
+                raise Tampering(TAMPERED(where=f"setting {ENROL_CODE_KEY}")) from None
+            code = store.open("setting", "value", ENROL_CODE_KEY, raw)
+        return (url.value if url is not None else None), code
+
+
+def forget_provisioned_code(store: Store) -> None:
+    """The server took the provisioned code (it works once): keep it no longer."""
+    with store.write() as tx:
+        _forget_code(tx)
+
+
+def _forget_code(tx: Tx) -> None:
+    row = tx.session.get(Setting, ENROL_CODE_KEY)
+    if row is not None:
+        tx.session.delete(row)
+
+
 def enroll_request(store: Store, code: str) -> protocol.EnrollRequest:
     return protocol.EnrollRequest(
         code=code.strip(), device_name=device_name(store), client_version=__version__
     )
 
 
-def save_enrolment(store: Store, server_url: str, response: protocol.EnrollResponse) -> None:
+def save_enrolment(
+    store: Store, server_url: str, response: protocol.EnrollResponse, *, provisioned_code: bool = False
+) -> None:
     """Keep what the server gave this device. A new enrolment starts the pull afresh (the scope may differ)
-    and keeps the outbox: changes the old device id never got confirmed are sent under the new one."""
+    and keeps the outbox: changes the old device id never got confirmed are sent under the new one.
+    A provisioned enrolment code is removed in the same transaction: used or not, its job is done."""
     if response.office_code != store.office_code:
         raise Refused(WRONG_OFFICE(theirs=response.office_code, ours=store.office_code))
     with store.write() as tx:
@@ -121,6 +199,7 @@ def save_enrolment(store: Store, server_url: str, response: protocol.EnrollRespo
         state.last_error_kind = None
         state.last_error_code = None
         state.last_error = None
+        _forget_code(tx)
         tx.audit(
             "sync.enroll",
             entity="sync_state",
@@ -129,6 +208,7 @@ def save_enrolment(store: Store, server_url: str, response: protocol.EnrollRespo
                 "device": response.device_id,
                 "scope": response.scope,
                 "role": response.role,
+                "provisioned_code": provisioned_code,
             },
         )
 

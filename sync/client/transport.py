@@ -47,6 +47,7 @@ class Transport:
         timeout: float = DEFAULT_TIMEOUT,
         ssl_context: ssl.SSLContext | None = None,
         on_request: Callable[[str], None] | None = None,
+        on_bytes: Callable[[int, int], None] | None = None,
     ) -> None:
         self.base_url = check_url(base_url)
         self.token = token
@@ -58,10 +59,12 @@ class Transport:
             handlers.append(urllib.request.ProxyHandler({}))  # never send loopback traffic to a proxy
         self._opener = urllib.request.build_opener(*handlers)
         self._on_request = on_request  # tests count requests
+        self._on_bytes = on_bytes  # the benchmarks count body bytes (sent, received) as on the wire
 
     # ---- endpoints ----------------------------------------------------------------------------------
     def meta(self) -> protocol.Meta:
-        return _decode(protocol.Meta, self._call("GET", "/v1/meta", auth=False))
+        # The token, when there is one, lets the server say which of this device's changes it holds.
+        return _decode(protocol.Meta, self._call("GET", "/v1/meta"))
 
     def enroll(self, request: protocol.EnrollRequest) -> protocol.EnrollResponse:
         body = self._call("POST", "/v1/enroll", protocol.to_json(request), auth=False)
@@ -103,6 +106,8 @@ class Transport:
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 raw = response.read()
+                if self._on_bytes is not None:
+                    self._on_bytes(len(data or b""), len(raw))
                 encoding = response.headers.get("Content-Encoding")
                 return _parse(protocol.decompress(raw, encoding))
         except urllib.error.HTTPError as error:

@@ -9,6 +9,7 @@ field clocks) never travel: they are recomputed on arrival.
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -37,6 +38,7 @@ LOCAL_ONLY = {"id_blind", "phone_blind", "field_hlc"}
 BLIND = {"id_number": ("id_blind", "id"), "phone": ("phone_blind", "phone")}
 
 
+@functools.cache  # read for every field of every change; the tables never change while running
 def columns(entity: str) -> dict[str, Column[Any]]:
     table = MODELS[entity].__table__
     return {c.name: c for c in table.columns if c.name not in LOCAL_ONLY}

@@ -138,15 +138,20 @@ def _install_routes(app: FastAPI, storage: Storage) -> None:
     server_id: list[str] = []  # it never changes once made; asked for once per process
 
     @app.get("/v1/meta", response_model=Meta, tags=["sync"])
-    def meta() -> Response:
-        """The protocol version, the server's clock (devices check theirs against it) and its id."""
+    def meta(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> Response:
+        """The protocol version, the server's clock (devices check theirs against it) and its id.
+
+        No token needed (a health check). With a device's token, also the highest seq of that device the
+        server holds (``device_seq``); a token that does not authenticate just leaves it out.
+        """
+        device_seq = _device_seq(storage, credentials.credentials) if credentials else None
         if not server_id:
             with storage.read() as session:
                 value = session.scalar(select(ServerSetting.value).where(ServerSetting.key == "server_id"))
             if value is None:
-                return _json(Meta(PROTOCOL_VERSION, clocks.now_ms(), ""))
+                return _json(Meta(PROTOCOL_VERSION, clocks.now_ms(), "", device_seq=device_seq))
             server_id.append(value)
-        return _json(Meta(PROTOCOL_VERSION, clocks.now_ms(), server_id[0]))
+        return _json(Meta(PROTOCOL_VERSION, clocks.now_ms(), server_id[0], device_seq=device_seq))
 
     @app.post(
         "/v1/enroll",
@@ -202,6 +207,15 @@ def _install_routes(app: FastAPI, storage: Storage) -> None:
     ) -> Response:
         """A supervisor in scope picks the value of a disputed field (supervisor tokens only)."""
         return _json(conflicts.resolve(storage, device, conflict_id, request))
+
+
+def _device_seq(storage: Storage, token: str) -> int | None:
+    try:
+        device = devices.authenticate(storage, token)
+    except Refusal:
+        return None  # meta stays a public health check: a bad token is refused where it matters
+    with storage.read() as session:
+        return push.applied_seq(session, device.id)
 
 
 def _openapi_without_422(app: FastAPI) -> Callable[[], dict[str, Any]]:

@@ -17,16 +17,29 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.protocol import MAX_BODY_BYTES, decompress
-from sync.server.problems import NOT_JSON, TOO_LARGE, UNSUPPORTED_ENCODING, Refusal
+from sync.server.problems import NOT_JSON, TOO_LARGE, TOO_MANY_ITEMS, UNSUPPORTED_ENCODING, Refusal
 
 MAX_DEPTH = 32
+# JSON objects in one body. A full push of 500 changes holds a few thousand; a body of the same size made
+# of a million tiny objects took gigabytes to parse and validate, so parsing stops past this many.
+MAX_OBJECTS = 20_000
 WITH_BODY = {"POST", "PUT", "PATCH"}
 
 
-def load_json(raw: bytes) -> Any:
-    """Parse JSON a database can store as sent; ValueError (with a short reason) otherwise."""
+def load_json(raw: bytes, max_objects: int = MAX_OBJECTS) -> Any:
+    """Parse JSON a database can store as sent; ValueError (with a short reason) otherwise, and
+    ValueError("too_many_objects") as soon as the body holds more than ``max_objects`` objects."""
+    made = 0
+
+    def counted(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal made
+        made += 1
+        if made > max_objects:
+            raise ValueError("too_many_objects")
+        return dict(pairs)
+
     try:
-        value = json.loads(raw, parse_constant=_no_constant)
+        value = json.loads(raw, parse_constant=_no_constant, object_pairs_hook=counted)
     except RecursionError:
         raise ValueError("nested too deeply") from None
     except UnicodeDecodeError:
@@ -130,6 +143,8 @@ class RequestBodyMiddleware:
             try:
                 load_json(body)
             except ValueError as exc:
+                if str(exc) == "too_many_objects":  # as good as too large: the client sends smaller batches
+                    raise Refusal(TOO_MANY_ITEMS, limit=MAX_OBJECTS) from None
                 raise Refusal(NOT_JSON, detail=str(exc)) from None
         kept = [
             (k, v) for k, v in scope["headers"] if k.lower() not in (b"content-encoding", b"content-length")

@@ -8,10 +8,11 @@ writers are serial anyway). Everything slow happens before that lock; inside it 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from sync.protocol import PullResponse, ServerChange
@@ -69,24 +70,27 @@ class LogWriter:
         session.flush()  # everything else first: the lock is held only for the INSERT and the commit
         lock(session, LOCK_LOG)
         now = utcnow()
-        session.add_all(
-            ChangeLogEntry(
-                kind=p.kind,
-                entity=p.entity,
-                entity_id=p.entity_id,
-                op=p.op,
-                hlc=p.hlc,
-                office_code=p.office_code,
-                county=county_of(p.office_code),
-                person_id=p.person_id,
-                fields=p.fields,
-                field_clocks=p.field_clocks,
-                origin_device=p.origin_device,
-                created_at=now,
-            )
-            for p in self.pending
+        # One executemany (pipelined by psycopg): the rows go in list order, so cursors follow it.
+        session.execute(
+            insert(ChangeLogEntry.__table__),
+            [
+                {
+                    "kind": p.kind,
+                    "entity": p.entity,
+                    "entity_id": p.entity_id,
+                    "op": p.op,
+                    "hlc": p.hlc,
+                    "office_code": p.office_code,
+                    "county": county_of(p.office_code),
+                    "person_id": p.person_id,
+                    "fields": p.fields,
+                    "field_clocks": p.field_clocks,
+                    "origin_device": p.origin_device,
+                    "created_at": now,
+                }
+                for p in self.pending
+            ],
         )
-        session.flush()
         self.pending.clear()
 
 
@@ -202,3 +206,41 @@ def compact(session: Session, before: int, actor: str) -> int:
         setting.value = str(before)
     audit(session, actor, "log_compacted", str(before), deleted=deleted, previous_floor=floor)
     return deleted
+
+
+# ---- after a restore ------------------------------------------------------------------------------------
+def reopen_after_restore(session: Session, actor: str, now_us: int | None = None) -> int:
+    """The database was restored from a backup: start the log afresh, past every cursor handed out before.
+
+    Devices that pulled after the backup was taken hold cursors the restored log never reached; new
+    entries must not take those numbers again, or such a device would skip them. The next cursor is the
+    time in microseconds (a sane clock makes it larger than any cursor handed out before: a log grows by
+    far less than one entry a microsecond), and the floor moves there, so every device rebuilds from a
+    snapshot (410 cursor_expired) and sends again the changes the backup lacks (``Meta.device_seq``).
+    Returns the new floor.
+    """
+    lock(session, LOCK_LOG)
+    previous = log_floor(session)
+    head = log_head(session)
+    floor = max(head + 1, now_us if now_us is not None else time.time_ns() // 1000)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('change_log', 'cursor'), :last, true)"),
+            {"last": floor - 1},
+        )
+    else:  # SQLite's AUTOINCREMENT: the next rowid is above the largest ever in sqlite_sequence
+        moved = session.execute(
+            text("UPDATE sqlite_sequence SET seq = :last WHERE name = 'change_log'"), {"last": floor - 1}
+        ).rowcount
+        if not moved:
+            session.execute(
+                text("INSERT INTO sqlite_sequence (name, seq) VALUES ('change_log', :last)"),
+                {"last": floor - 1},
+            )
+    setting = session.get(ServerSetting, "log_floor")
+    if setting is None:
+        session.add(ServerSetting(key="log_floor", value=str(floor)))
+    else:
+        setting.value = str(floor)
+    audit(session, actor, "log_reopened", str(floor), previous_floor=previous, previous_head=head)
+    return floor

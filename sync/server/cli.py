@@ -208,6 +208,16 @@ def cmd_compact(args: argparse.Namespace, storage: Storage) -> int:
     return 0
 
 
+def cmd_restored(_args: argparse.Namespace, storage: Storage) -> int:
+    floor = storage.write(lambda s: changelog.reopen_after_restore(s, actor()))
+    say(
+        f"同步日志已从位置 {floor} 重新开始：各设备下次同步时重新下载快照，并重新发送备份之后服务器丢失的修改。",
+        f"The change log starts again at cursor {floor}: at their next sync the devices take a fresh "
+        "snapshot and send again the changes the server lost since the backup.",
+    )
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace, _storage: Storage | None) -> int:
     from sync.server.app import create_app
 
@@ -312,6 +322,12 @@ def parser() -> argparse.ArgumentParser:
         "compact", cmd_compact, "delete the change log below a cursor (devices behind it re-snapshot)"
     )
     compact.add_argument("--before", required=True, type=_cursor)
+
+    add(
+        "restored",
+        cmd_restored,
+        "after restoring the database from a backup: devices re-snapshot and send again what it lost",
+    )
 
     openapi = add("openapi", cmd_openapi, "print the OpenAPI document (docs/sync-openapi.json)")
     openapi.add_argument("--out")

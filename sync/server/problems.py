@@ -109,6 +109,12 @@ TOO_LARGE = Reason(
     "请求太大（解压后超过 {limit} 字节），请分小批同步。",
     "The request is too large (over {limit} bytes once inflated); sync in smaller batches.",
 )
+TOO_MANY_ITEMS = Reason(
+    "too_large",
+    413,
+    "请求中的数据项太多（超过 {limit} 个），请分小批同步。",
+    "The request holds too many items (over {limit}); sync in smaller batches.",
+)
 BATCH_TOO_LARGE = Reason(
     "too_large",
     413,

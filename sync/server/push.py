@@ -7,6 +7,7 @@ primary key on (device_id, seq) backs that up.
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync.protocol import MAX_BATCH, MAX_CLOCK_SKEW_MS, PROTOCOL_VERSION, PushRequest, PushResponse
@@ -23,6 +24,7 @@ from sync.server.problems import (
     PROTOCOL_OLD,
     Refusal,
 )
+from sync.server.schema import Applied
 
 
 def check_request(request: PushRequest, device: DeviceInfo, now_ms: int, *, live: bool) -> None:
@@ -58,3 +60,9 @@ def push(storage: Storage, device: DeviceInfo, request: PushRequest, *, live: bo
         return PushResponse(results, clocks.now_ms())
 
     return storage.write(work)
+
+
+def applied_seq(session: Session, device_id: str) -> int:
+    """The highest seq of this device the server holds (0: none). A device whose confirmed changes go
+    higher knows the server lost them (it was restored from an older backup) and sends them again."""
+    return int(session.scalar(select(func.max(Applied.seq)).where(Applied.device_id == device_id)) or 0)

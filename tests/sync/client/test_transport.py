@@ -75,10 +75,13 @@ def problem(code: str) -> dict[str, str]:
     return {"code": code, "message_zh": "服务器说明", "message_en": "What the server says"}
 
 
-def test_meta_needs_no_token_and_a_push_carries_it_compressed(stub):
+def test_meta_carries_the_token_when_there_is_one_and_a_push_carries_it_compressed(stub):
+    assert Transport(stub.url, None, timeout=5).meta().server_id == "s"  # before enrolment: none
+    assert "Authorization" not in stub.seen.pop(0)["headers"]
     transport = Transport(stub.url, "secret-token", timeout=5)
     assert transport.meta().server_id == "s"
-    assert "Authorization" not in stub.seen[0]["headers"]
+    # With the token the server says which of this device's changes it holds (Meta.device_seq).
+    assert stub.seen[0]["headers"]["Authorization"] == "Bearer secret-token"
     stub.reply = (200, {"results": [], "server_time_ms": 1}, {})
     change = protocol.Change(
         1, "visit", "id", "insert", "0000000000001:0000:d", "640104001", None, {"x": "长" * 2000}

@@ -20,12 +20,12 @@ import uvicorn
 from sqlalchemy import select
 
 from app.crypto.kdf import FAST
-from app.services import facts, persons
+from app.services import facts, persons, users
 from app.services.inputs import PersonInput, VisitInput
 from app.store.store import Store
 from app.store.unlock import init_store, open_store
 from models import OutboxChange
-from models.enums import VisitKind
+from models.enums import Role, VisitKind
 from sync import protocol
 from sync.client import commands, wire
 from sync.client.flow import StepHook, SyncSummary, run_flow, sync_flow
@@ -37,7 +37,8 @@ from tests.conftest import make_id
 
 TODAY = date(2026, 6, 30)
 PASSWORD = "device-password-1"
-IT = "it"
+IT = "it"  # the administrator who sets the computer up and enrols it; people's files are not theirs to read
+USERS = {"worker": "wang", "supervisor": "liu"}  # who works at each computer, by the role the test asks for
 
 
 # ---- the server -------------------------------------------------------------------------------------------
@@ -138,6 +139,7 @@ class Device:
     url: str
     timeout: float = 5.0
     skew_s: float = 0.0  # how wrong this computer's clock is
+    role: str = "worker"  # the role of the person working at it
     store: Store = field(init=False)
     requests: list[str] = field(default_factory=list)
 
@@ -152,11 +154,16 @@ class Device:
                 kdf=FAST,
                 today=lambda: TODAY,
             )
+            users.add(made, self.login, Role(self.role), PASSWORD, kdf=FAST)
             made.close()
         self.open()
 
+    @property
+    def login(self) -> str:
+        return USERS[self.role]
+
     def open(self) -> None:
-        self.store = open_store(self.root, IT, PASSWORD, today=lambda: TODAY)
+        self.store = open_store(self.root, self.login, PASSWORD, today=lambda: TODAY)
         self.set_skew(self.skew_s)
 
     def restart(self) -> None:
@@ -176,7 +183,12 @@ class Device:
 
     # ---- IT enrols it ---------------------------------------------------------------------------------
     def enroll(self, server_url: str, code: str) -> None:
-        commands.enroll(self.store, Namespace(server=server_url, code=code, timeout=self.timeout))
+        # IT enrols it with the administrator's login, beside the open store of the person working at it.
+        admin = open_store(self.root, IT, PASSWORD, today=lambda: TODAY)
+        try:
+            commands.enroll(admin, Namespace(server=server_url, code=code, timeout=self.timeout))
+        finally:
+            admin.close()
         # It keeps talking to the server through ``self.url`` (the proxy, in the fault tests).
         from models import SyncState
 
@@ -288,18 +300,38 @@ class Faults:
     delay: float = 0.0  # the request or the answer is slow (sometimes slower than the client waits)
     cut_response: float = 0.0  # the server did the work; half of its answer arrives
     lose_response: float = 0.0  # the server did the work; no answer arrives
+    # The request is held back (the client hears nothing) and reaches the server later, after the next
+    # ``reorder_after`` requests: the server sees it out of order, after the client's retry.
+    reorder: float = 0.0
+    reorder_after: int = 3
+    # The server is killed while it works on the request, and started again (needs ``restart_server``).
+    restart: float = 0.0
+    max_restarts: int = 3
     max_delay_s: float = 0.6
 
 
 class FaultyProxy:
-    """A TCP proxy on loopback that reads each HTTP request whole, then misbehaves at random (seeded)."""
+    """A TCP proxy on loopback that reads each HTTP request whole, then misbehaves at random (seeded).
 
-    def __init__(self, upstream_port: int, faults: Faults, seed: int = 1) -> None:
+    ``restart_server`` (for the "restart" fault) kills the server and starts it again on the same port;
+    the request it was working on gets no answer.
+    """
+
+    def __init__(
+        self,
+        upstream_port: int,
+        faults: Faults,
+        seed: int = 1,
+        restart_server: Callable[[], None] | None = None,
+    ) -> None:
         self.upstream = ("127.0.0.1", upstream_port)
         self.faults = faults
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.counts: dict[str, int] = {}
+        self.restart_server = restart_server
+        self._held: list[tuple[int, bytes]] = []  # (requests still to pass, request) for "reorder"
+        self._restart_lock = threading.Lock()
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -315,9 +347,37 @@ class FaultyProxy:
     def _roll(self, name: str) -> bool:
         with self.lock:
             hit = self.rng.random() < getattr(self.faults, name)
+            if hit and name == "restart":
+                hit = self.restart_server is not None and self.counts.get(name, 0) < self.faults.max_restarts
             if hit:
                 self.counts[name] = self.counts.get(name, 0) + 1
             return hit
+
+    def _hold(self, request: bytes) -> None:
+        with self.lock:
+            self._held.append((self.faults.reorder_after, request))
+
+    def _due(self) -> list[bytes]:
+        """Held requests whose turn has come: one more request went by."""
+        with self.lock:
+            counted = [(left - 1, request) for left, request in self._held]
+            self._held = [(left, request) for left, request in counted if left > 0]
+            return [request for left, request in counted if left <= 0]
+
+    def _deliver_late(self, requests: list[bytes]) -> None:
+        for request in requests:
+            with contextlib.suppress(OSError):
+                exchange(self.upstream, request)  # the client gave up on it long ago: nobody hears the answer
+
+    def _kill_server_during(self, request: bytes) -> None:
+        """Send the request, kill the server while it works on it, start it again; nobody gets an answer."""
+        assert self.restart_server is not None
+        with self._restart_lock:
+            sender = threading.Thread(target=self._deliver_late, args=([request],), daemon=True)
+            sender.start()
+            time.sleep(self._delay() * 0.05)  # a few ms to a few tens: mid-request, or just before/after
+            self.restart_server()
+            sender.join(timeout=15)
 
     def _delay(self) -> float:
         with self.lock:
@@ -338,7 +398,17 @@ class FaultyProxy:
                 request = read_message(client)
             except OSError:
                 return
-            if request is None or self._roll("drop"):
+            if request is None:
+                return
+            self._deliver_late(self._due())
+            if self._roll("drop"):
+                return
+            # (The newer faults draw from the seeded stream only when asked for, so older tests replay alike.)
+            if self.faults.reorder and self._roll("reorder"):
+                self._hold(request)
+                return
+            if self.faults.restart and self._roll("restart"):
+                self._kill_server_during(request)
                 return
             if self._roll("cut_request"):
                 with contextlib.suppress(OSError), socket.create_connection(self.upstream, timeout=10) as up:

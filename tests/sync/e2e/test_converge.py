@@ -11,11 +11,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services import facts, persons, sync_status
+from app.crypto.kdf import FAST
+from app.errors import Refused
+from app.services import facts, persons, sync_status, users
+from app.store.unlock import open_store
 from models import Person, SyncConflict
+from models.enums import Role
 from sync.client.errors import SyncError
 from sync.client.flow import resolve_flow, run_flow
-from tests.sync.e2e.harness import SERVER_KEEPS, differences
+from tests.sync.e2e.harness import IT, PASSWORD, SERVER_KEEPS, TODAY, differences
 
 TOWNSHIP = "640104001"
 NEIGHBOUR = "640104002"
@@ -26,7 +30,7 @@ COUNTY = "640104"
 def enrol_three(server, make_device):
     a = make_device("a", TOWNSHIP, server.url)
     b = make_device("b", TOWNSHIP, server.url)
-    supervisor = make_device("county", COUNTY_OFFICE, server.url)
+    supervisor = make_device("county", COUNTY_OFFICE, server.url, role="supervisor")
     a.enroll(server.url, server.code(TOWNSHIP))
     b.enroll(server.url, server.code(TOWNSHIP))
     supervisor.enroll(server.url, server.code(COUNTY_OFFICE, "supervisor", COUNTY))
@@ -103,9 +107,20 @@ def test_the_same_field_changed_apart_keeps_both_values_for_the_supervisor(serve
         "17000000001"
     }
     assert sync_status.read_status(supervisor.store).open_conflicts == 0
-    # A worker's computer may not decide.
-    with pytest.raises(SyncError) as refused:
+    # A worker may not decide: this computer refuses before asking the server ...
+    with pytest.raises(Refused) as refused_here:
         run_flow(b.store, resolve_flow(view.id, "phone", "17000000002", b.transport))
+    assert "审核人员" in refused_here.value.render("zh_CN")
+    # ... and the server refuses a worker's computer, whoever is logged in at it.
+    admin = open_store(b.root, IT, PASSWORD, today=lambda: TODAY)
+    users.add(admin, "liu", Role.SUPERVISOR, PASSWORD, kdf=FAST)
+    admin.close()
+    visiting = open_store(b.root, "liu", PASSWORD, today=lambda: TODAY)
+    try:
+        with pytest.raises(SyncError) as refused:
+            run_flow(visiting, resolve_flow(view.id, "phone", "17000000002", b.transport))
+    finally:
+        visiting.close()
     assert refused.value.code == "forbidden"
 
 
