@@ -73,7 +73,9 @@ def test_the_window_scales_on_a_high_dpi_screen(tmp_path):
         "print(image.devicePixelRatio(), image.width() / label.width())\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "2"}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     ratio, pixels_per_point = (float(x) for x in result.stdout.split())
     assert ratio == 2.0 and pixels_per_point == 2.0  # drawn at twice the pixels, not stretched

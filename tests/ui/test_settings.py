@@ -21,8 +21,12 @@ def test_copy_diagnostics_puts_a_report_without_personal_data_on_the_clipboard(q
     qtbot.addWidget(page)
     page.show()
     names: list[list[str]] = []
-    ui_ctx.runner.run(lambda store: [p.name for p in persons.summaries(store)] + [
-        p.id_number for p in persons.summaries(store)], on_done=names.append)
+    ui_ctx.runner.run(
+        lambda store: (
+            [p.name for p in persons.summaries(store)] + [p.id_number for p in persons.summaries(store)]
+        ),
+        on_done=names.append,
+    )
     qtbot.waitUntil(lambda: bool(names), timeout=30_000)
     QGuiApplication.clipboard().clear()
     page.copy_diagnostics.click()
