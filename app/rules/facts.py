@@ -59,7 +59,9 @@ class StatusEvent:
 class TestFact:
     __test__ = False  # not a pytest class, despite the name
 
-    id: RecordId
+    # None for a negative result: no rule names one (incidents are positives and refusals), and a
+    # county's caseload holds hundreds of thousands of them.
+    id: RecordId | None
     on: date  # the day the sample was taken
     sample: SampleType
     result: TestResult
@@ -69,7 +71,7 @@ class TestFact:
 
 @dataclass(frozen=True, slots=True)
 class VisitFact:
-    id: RecordId
+    id: RecordId | None  # no rule names a visit; the store's reader leaves it None (see TestFact.id)
     on: date
     kind: VisitKind
 
