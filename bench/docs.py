@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from bench import sqlcipher
+from bench import office, sqlcipher
 from bench.report import Row, markdown_table
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -67,6 +67,15 @@ def write(
         "",
         f"Run on {started:%Y-%m-%d %H:%M %Z}, taking {seconds / 60:.0f} minutes; load average "
         f"{load_at_start} at the start, {load_average()} at the end.",
+        *(
+            [
+                "",
+                'The demo offices were kept from an earlier run (`--offices`): their "make the demo office" '
+                "rows are that run's times, and each benchmark here worked on a fresh copy.",
+            ]
+            if office.KEPT is not None
+            else []
+        ),
         "",
         "| machine | |",
         "|---|---|",

@@ -7,54 +7,28 @@ and say why: a missing database is not a reason to pass.
 
 from __future__ import annotations
 
-import os
-import secrets
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from sync.server import migrate  # noqa: E402
-from sync.server.db import Storage, describe_url, normalize_url  # noqa: E402
+from sync.server.db import Storage  # noqa: E402
 from sync.server.schema import Base  # noqa: E402
+from tests.postgres import migrated_database  # noqa: E402
 from tests.sync.e2e.harness import Device, LiveServer  # noqa: E402
 
-PG_ADMIN_URL = normalize_url(
-    os.environ.get("REHABDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-)
 EMPTIED = [t.name for t in Base.metadata.sorted_tables if t.name != "server_setting"]
 
 
 @pytest.fixture(scope="session")
 def e2e_postgres() -> Iterator[str]:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-    name = f"rehabdesk_e2e_{secrets.token_hex(6)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.fail(
-            f"PostgreSQL is not reachable at {describe_url(PG_ADMIN_URL)} ({type(exc).__name__}). The end-to-end "
-            "sync tests run on it: start PostgreSQL, or set REHABDESK_TEST_PG to a server where this user may "
-            "create databases.",
-            pytrace=False,
-        )
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    storage = Storage(url)
-    migrate.upgrade(storage)
-    storage.dispose()
-    try:
+    with migrated_database("rehabdesk_e2e", "The end-to-end sync tests") as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:

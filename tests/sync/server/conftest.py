@@ -8,16 +8,12 @@ SQLite: a migrated template file, copied per test.
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 # FastAPI's TestClient still rides on httpx; starlette says so once per import. Not our concern here.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -25,44 +21,16 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 from fastapi.testclient import TestClient  # noqa: E402
 
 from sync.server import create_app, migrate  # noqa: E402
-from sync.server.db import Storage, describe_url, normalize_url  # noqa: E402
+from sync.server.db import Storage  # noqa: E402
+from tests.postgres import migrated_database  # noqa: E402
 from tests.sync.server.harness import Server, empty_postgres  # noqa: E402
-
-PG_ADMIN_URL = normalize_url(
-    os.environ.get("REHABDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-)
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for this test session."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-    name = f"rehabdesk_test_{secrets.token_hex(6)}"
-    unreachable = ""
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # any reason at all: say which, and fail (not skip) every PostgreSQL test
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-        unreachable = f"{type(exc).__name__}: {reason[0] if reason else ''}"
-    if unreachable:
-        admin.dispose()
-        pytest.fail(
-            f"PostgreSQL is not reachable at {describe_url(PG_ADMIN_URL)} ({unreachable}). The sync server "
-            "tests need it: start PostgreSQL, or set REHABDESK_TEST_PG to the URL of a server where this user "
-            "may create databases.",
-            pytrace=False,
-        )
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    storage = Storage(url)
-    migrate.upgrade(storage)
-    storage.dispose()
-    try:
+    with migrated_database("rehabdesk_test", "The sync server tests") as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
