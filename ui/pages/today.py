@@ -92,7 +92,7 @@ class DueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return QColor(COLOUR.get(item.colour.value, "#777"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.rule_name
+            return f"{item.message}\n{item.rule_name}" if column == 3 else item.rule_name
         if role == Qt.ItemDataRole.AccessibleTextRole:
             overdue = self.tr("overdue") if item.overdue else ""
             return f"{overdue} {item.name} {item.message}"
@@ -172,9 +172,17 @@ class TodayPage(Page):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setWordWrap(True)
-        self.view.verticalHeader().hide()
+        # One line a row, all rows one height: a county's Today holds thousands of rows, and measuring
+        # each (word wrap, rows or columns sized to their contents) kept the GUI thread busy for seconds.
+        # A long detail is elided; its tooltip has it whole.
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.view.horizontalHeader()
+        header.setResizeContentsPrecision(200)  # column widths from the first rows, not every row
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
@@ -230,7 +238,6 @@ class TodayPage(Page):
         self.returned_heading.setVisible(bool(returned))
         self.returned.setVisible(bool(returned))
         self.model.set_items(items)
-        self.view.resizeRowsToContents()
         overdue = sum(1 for i in items if i.overdue)
         due = sum(1 for i in items if i.kind is not None and not i.overdue)
         warnings = sum(1 for i in items if i.kind is None)
