@@ -30,7 +30,7 @@ from shiboken6 import isValid
 
 from app.services.people_query import PeopleQuery
 from app.services.persons import PersonSummary, summaries
-from app.store.store import Changes
+from app.store.store import Changes, Store
 from models.enums import RiskColour
 from ui.errors import show_error
 from ui.ops import OpRunner
@@ -153,9 +153,18 @@ class PeopleModel(QAbstractTableModel):
         self._generation += 1
         self._loading = True
         generation, query = self._generation, self._query
+        cached = frozenset(self._rows)
+
+        def ids_and_first_page(store: Store) -> tuple[list[UUID], list[PersonSummary]]:
+            # The rows a view shows first come with the ids, in the same op: one trip through the
+            # database thread per keystroke instead of two.
+            ids = query.run(store)
+            first = [pid for pid in ids[:PAGE_SIZE] if pid not in cached]
+            return ids, summaries(store, first) if first else []
+
         self.runner.run(
-            query.run,
-            on_done=lambda ids: self._ids_arrived(generation, ids),
+            ids_and_first_page,
+            on_done=lambda found: self._ids_arrived(generation, *found),
             on_error=lambda error: self._ids_failed(generation, error),
         )
 
@@ -168,11 +177,13 @@ class PeopleModel(QAbstractTableModel):
         if self._started:
             self.reload()
 
-    def _ids_arrived(self, generation: int, ids: list[UUID]) -> None:
+    def _ids_arrived(self, generation: int, ids: list[UUID], first: list[PersonSummary]) -> None:
         if not alive(self) or generation != self._generation:
             return
         self._loading = False
         self._failed.clear()
+        for person in first:
+            self._rows[person.id] = person
         if ids == self._ids:
             self._refresh_missing()
         else:

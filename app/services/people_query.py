@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, String, case, select, type_coerce
 from app.search import Entry, SearchIndex
 from app.services import measures, persons
 from app.services.inputs import MeasureInput, PersonInput
+from app.store.planner import unindexed
 from app.store.store import Changes, Store
 from models import Measure, Person, User
 from models.enums import MeasureKind, PersonStatus, RiskColour
@@ -126,7 +127,13 @@ def query_ids(
     # The id as its stored hex text: a UUID object per row cost more than the whole query at 10,000
     # persons on every keystroke; the UUIDs come from a per-store table once (_uuid_table).
     hex_id = type_coerce(Person.id, String).label("id")
-    query = select(hex_id).where(Person.office_code == store.office_code)
+    # The persons allowed are looked up by their key when they are few, or when a search's rank orders
+    # them afterwards anyway (then a list at a time); otherwise the office's ids are read in order.
+    by_key = allowed is not None and (
+        len(allowed) <= IN_LIST_LIMIT or (sort == "relevance" and ranked is not None)
+    )
+    office = Person.office_code == store.office_code
+    query = select(hex_id).where(unindexed(Person.office_code) == store.office_code if by_key else office)
     if status is not None:
         query = query.where(Person.status == status)
     if risk is not None:
@@ -135,8 +142,6 @@ def query_ids(
         query = query.where(Person.assigned_worker_id == worker_id)
     if measure is not None:
         query = query.where(latest == measure)
-    if allowed is not None and len(allowed) <= IN_LIST_LIMIT:
-        query = query.where(Person.id.in_(allowed))
     if sort in SQL_SORTS:
         key = _sql_key(sort, latest)
         query = query.order_by(key.desc() if descending else key, Person.record_no)
@@ -144,15 +149,26 @@ def query_ids(
         query = query.order_by(Person.record_no)
 
     uuid_of = _uuid_table(store)
+    listed = sorted(allowed) if by_key else []  # type: ignore[type-var]
+
+    def rows(session: Any, query: Any) -> list[Any]:
+        if not by_key:
+            return list(session.execute(query))
+        return [
+            row
+            for i in range(0, len(listed), IN_LIST_LIMIT)
+            for row in session.execute(query.where(Person.id.in_(listed[i : i + IN_LIST_LIMIT])))
+        ]
+
     with store.read() as session:
         if sort == "worker":
-            rows = session.execute(query.add_columns(Person.assigned_worker_id)).all()
-            ids = [uuid_of(pid) for pid, _ in rows]
-            worker_of = {uuid_of(pid): worker for pid, worker in rows}
+            found = rows(session, query.add_columns(Person.assigned_worker_id))
+            ids = [uuid_of(pid) for pid, _ in found]
+            worker_of = {uuid_of(pid): worker for pid, worker in found}
         else:
-            ids = [uuid_of(pid) for pid in session.scalars(query)]
+            ids = [uuid_of(pid) for (pid,) in rows(session, query)]
         names = _worker_names(store, session) if sort == "worker" else {}
-    if allowed is not None and len(allowed) > IN_LIST_LIMIT:
+    if allowed is not None and not by_key:
         ids = [pid for pid in ids if pid in allowed]
 
     if sort == "relevance" and ranked is not None:
@@ -210,7 +226,8 @@ def search_ids(store: Store, text: str) -> list[UUID]:
     if blinds:
         with store.read() as session:
             for column, blind in blinds:
-                query = select(Person.id).where(column == blind, Person.office_code == store.office_code)
+                office = unindexed(Person.office_code) == store.office_code
+                query = select(Person.id).where(column == blind, office)
                 exact += [pid for pid in session.scalars(query) if pid not in exact]
     return exact + [pid for pid in ids if pid not in exact]
 

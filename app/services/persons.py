@@ -21,6 +21,7 @@ from app.search import make_entry
 from app.services import codec
 from app.services.inputs import PersonInput, WorkGroupMemberInput
 from app.services.people_access import PERSON_NOT_FOUND, require_file_reader, require_person
+from app.store.planner import unindexed
 from app.store.store import Changes, Store, Tx
 from models import Measure, OutboxChange, Person, StatusEvent, User, WorkGroupMember
 from models.enums import Gender, MeasureKind, PersonStatus, RiskColour, WorkGroupRole
@@ -115,7 +116,7 @@ def add(tx: Tx, data: PersonInput) -> UUID:
     clean = validate(data, store.today())
     blind = store.sealer.blind_index("id", clean.id_number)
     existing = tx.session.scalars(
-        select(Person).where(Person.id_blind == blind, Person.office_code == store.office_code)
+        select(Person).where(Person.id_blind == blind, unindexed(Person.office_code) == store.office_code)
     ).first()
     if existing is not None:
         raise Refused(ALREADY_REGISTERED(record_no=existing.record_no))
@@ -159,7 +160,9 @@ def update_profile(store: Store, person_id: UUID, **changes: Any) -> Changes:
             blind = store.sealer.blind_index("id", merged.id_number)
             clash = tx.session.scalars(
                 select(Person).where(
-                    Person.id_blind == blind, Person.office_code == store.office_code, Person.id != person_id
+                    Person.id_blind == blind,
+                    unindexed(Person.office_code) == store.office_code,
+                    Person.id != person_id,
                 )
             ).first()
             if clash is not None:
@@ -352,7 +355,10 @@ def summaries(store: Store, ids: list[UUID] | None = None) -> list[PersonSummary
     require_file_reader(store)
     with store.read() as session:
         workers = dict(session.execute(select(User.id, User.login)).all())
-        query = select(Person).where(Person.office_code == store.office_code)
+        office = Person.office_code == store.office_code
+        query = select(Person).where(
+            office if ids is None else unindexed(Person.office_code) == store.office_code
+        )
         if ids is not None:
             query = query.where(Person.id.in_(ids))
         people = {p.id: p for p in session.scalars(query)}
