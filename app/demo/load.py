@@ -39,10 +39,10 @@ def create_demo_office(
     kdf: KdfParams | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> DemoSummary:
-    from app.demo.office import ADMIN_LOGIN, ADMIN_PASSWORD, generate_staff, iter_people
+    from app.demo.office import ADMIN_LOGIN, ADMIN_PASSWORD, default_workers, generate_staff, iter_people
 
     today = today or date.today()
-    staff = generate_staff()
+    staff = generate_staff(default_workers(persons))
     store, _recovery = init_store(
         root,
         office_code="640104001",

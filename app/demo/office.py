@@ -116,6 +116,15 @@ CARRIED_OVER_SHARE = 0.12
 REPORT_DAYS = 15
 REALISTIC_UP_TO = 1_000  # persons; above it the default density is the benchmark one
 BENCHMARK_FACTS_PER_PERSON = 100.0
+# A worker looks after tens to a few hundred people (DOMAIN.md): a county-size office has dozens of them.
+CASELOAD_PER_WORKER = 250
+
+
+def default_workers(persons: int) -> int:
+    """Two for a township's demo office; one for every 250 persons or part of it in a larger one."""
+    return max(2, -(-persons // CASELOAD_PER_WORKER))
+
+
 CALIBRATION_PERSONS = 1_000
 
 # Tests per year of the term, one window each (DOMAIN.md's default; the app reads it from a policy).
@@ -315,12 +324,13 @@ def iter_people(
     today: date,
     office_code: str = "640104001",
     office_name: str = "胜利街道",
-    workers: int = 2,
+    workers: int | None = None,
     facts_per_person: float | None = None,
 ) -> Iterator[DemoPerson]:
     """The office's people one at a time, so a loader can stream a large office.
 
     ``facts_per_person``: None follows default_facts_per_person(persons); a number sets the target mean.
+    ``workers``: None follows default_workers(persons).
     """
     if persons < 0:
         raise ValueError("persons must not be negative")
@@ -333,7 +343,7 @@ def iter_people(
         today=today,
         office_code=office_code,
         office_name=office_name,
-        workers=workers,
+        workers=workers if workers is not None else default_workers(persons),
         density=density,
     )
     for index in range(persons):
@@ -347,7 +357,7 @@ def generate_office(
     today: date,
     office_code: str = "640104001",
     office_name: str = "胜利街道",
-    workers: int = 2,
+    workers: int | None = None,
     facts_per_person: float | None = None,
 ) -> DemoOffice:
     """The whole office in memory; for tens of thousands of people prefer iter_people."""
@@ -362,7 +372,8 @@ def generate_office(
             facts_per_person=facts_per_person,
         )
     )
-    return DemoOffice(office_code, office_name, generate_staff(workers), people)
+    staff = generate_staff(workers if workers is not None else default_workers(persons))
+    return DemoOffice(office_code, office_name, staff, people)
 
 
 # --- generation ----------------------------------------------------------------------------------------
