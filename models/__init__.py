@@ -19,7 +19,7 @@ from models.facts import (
 from models.org import Office, User
 from models.person import Measure, Person, StatusEvent, WorkGroupMember
 from models.sync import SyncConflict, SyncFieldClock, SyncParked, SyncState
-from models.system import AuditEntry, OutboxChange, Setting
+from models.system import AuditEntry, OutboxChange, RulesView, Setting
 
 __all__ = [
     "FACT_ENTITIES",
@@ -39,6 +39,7 @@ __all__ = [
     "RiskAssessment",
     "RiskFlag",
     "RiskOverride",
+    "RulesView",
     "Setting",
     "StatusEvent",
     "SyncConflict",

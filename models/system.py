@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, sealed
@@ -40,7 +40,14 @@ class OutboxChange(Base):
     """
 
     __tablename__ = "outbox_change"
-    __table_args__ = (Index("ix_outbox_change_entity_id", "entity_id"),)
+    __table_args__ = (
+        Index("ix_outbox_change_entity_id", "entity_id"),
+        # What has not reached the server yet, in order: the sync state counts it after every change,
+        # and a year offline (or an imported ledger) leaves a million rows the scan would walk.
+        Index(
+            "ix_outbox_change_unsent", "rejected_at", "seq", "acked_at", sqlite_where=text("acked_at IS NULL")
+        ),
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     entity: Mapped[str] = mapped_column(String(32))
@@ -66,3 +73,16 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RulesView(Base):
+    """A person's facts as the rules read them, kept between sessions (app.services.caseload_reader).
+
+    Derived data, never synced: triggers (migration 0006) delete a person's row whenever any record the
+    rules read is written for them, and the reader makes it again from the tables.
+    """
+
+    __tablename__ = "rules_view"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    facts: Mapped[bytes] = sealed(nullable=False)  # marshal of plain values

@@ -120,11 +120,14 @@ def caseload(store: Store, today: date | None = None, worker_id: UUID | None = N
     """Every person's review, for Today and for `rehabdesk tasks` (a worker's own caseload when given)."""
     day = today or store.today()
     policy = policy_for(store)
-    everyone = person_facts(store)
-    if worker_id is not None:
+    if worker_id is None:
+        everyone = person_facts(store)
+    else:
+        # Only the worker's own people are read: a worker's Today in a county-size store reads a few
+        # hundred persons' facts, not the million of the whole office.
         with store.read() as session:
             mine = set(session.scalars(select(Person.id).where(Person.assigned_worker_id == worker_id)))
-        everyone = {pid: f for pid, f in everyone.items() if pid in mine}
+        everyone = person_facts(store, mine)
     cache = _cache(store)
     out: dict[UUID, Review] = {}
     with collector_paused():

@@ -265,15 +265,7 @@ class Store:
 
     def opener(self, table: str, column: str) -> Callable[[str, bytes], str]:
         """``open`` for many rows of one column (bulk reads); tampering is reported the same way."""
-        open_one = self.sealer.opener(table, column)
-
-        def open_checked(row: str, sealed: bytes) -> str:
-            try:
-                return open_one(row, sealed)
-            except TamperedError as exc:
-                raise Tampering(TAMPERED(where=exc.where)) from None
-
-        return open_checked
+        return self.sealer.opener(table, column, tampered=lambda where: Tampering(TAMPERED(where=where)))
 
     def open_json(self, table: str, column: str, row: UUID | str, sealed: bytes | None) -> Any:
         text = self.open(table, column, row, sealed)
