@@ -8,14 +8,22 @@ window, a relapse or an order belongs to, transfers, suspensions and empty perio
 Everything is worked out "as of" the end of the period, or today while the period is still running:
 facts dated later are left out, so a past month's figures do not move when later months are recorded
 (a fact recorded late with its true, earlier date does count, as it does for the rules).
+
+A county holds 10,000 people, so the work is shared rather than repeated: a Frame keeps each person's
+facts as of the day and their timeline for every figure; windows are laid out only where they fall due in
+the period (windows.py); the consolidation rate and the status composition walk each person's history
+once for all twelve month ends (Dataset.states), and each day's figure is kept with the dataset.
+tests/indicators/test_fast_path.py checks all of it against the straightforward computation.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from uuid import UUID
 
 from app.indicators import definitions as d
@@ -24,7 +32,7 @@ from app.indicators.period import Period, Scope, shift_year
 from app.rules.clean import clean_status
 from app.rules.facts import MeasureFacts, PersonFacts
 from app.rules.policy import Policy
-from app.rules.schedule import ScheduleKind, Window, timeline_windows
+from app.rules.schedule import ScheduleKind, Window, windows_due_between
 from app.rules.timeline import Timeline
 from app.rules.violations import relapsed_during_measure
 from models.enums import AssistanceKind, AssistanceOutcome, LabelledEnum, PersonStatus
@@ -67,7 +75,11 @@ class Figure:
 
 
 def _ids(ids: Iterable[UUID]) -> tuple[UUID, ...]:
-    return tuple(sorted(set(ids)))
+    # UUIDs order by their integer value; sorting by it skips UUID.__lt__ (thousands of ids per figure).
+    return tuple(sorted(set(ids), key=_uuid_int))
+
+
+_uuid_int = attrgetter("int")
 
 
 def _figure(
@@ -77,6 +89,8 @@ def _figure(
     denominator: int | None,
     numerator_ids: Iterable[UUID] = (),
     denominator_ids: Iterable[UUID] = (),
+    *,
+    ordered: bool = False,  # the ids come sorted and once each already
     **extra: object,
 ) -> Figure:
     definition = d.DEFINITIONS[key] if key in d.DEFINITIONS else _by_kind_definition(key)
@@ -88,8 +102,8 @@ def _figure(
         definition.unit,
         numerator,
         denominator,
-        _ids(numerator_ids),
-        _ids(denominator_ids),
+        tuple(numerator_ids) if ordered else _ids(numerator_ids),
+        tuple(denominator_ids) if ordered else _ids(denominator_ids),
         **extra,  # type: ignore[arg-type]
     )
 
@@ -111,45 +125,43 @@ class Frame:
         self.as_of = min(period.end, data.today)
         self.people: list[PersonRecord] = data.in_scope(scope) if self.as_of >= period.start else []
         self._facts: dict[UUID, PersonFacts] = {}
-        self._windows: dict[tuple[UUID, ScheduleKind], list[Window]] = {}
+        self._due: dict[tuple[UUID, ScheduleKind], list[Window]] = {}
         self._timelines: dict[UUID, Timeline] = {}
 
     def facts(self, person: PersonRecord) -> PersonFacts:
         """The person's facts as they stood at the end of the period (or today)."""
-        if person.id not in self._facts:
-            self._facts[person.id] = person.as_of(self.as_of)
-        return self._facts[person.id]
+        found = self._facts.get(person.id)
+        if found is None:
+            found = self._facts[person.id] = person.as_of(self.as_of)
+        return found
 
     def timeline(self, person: PersonRecord) -> Timeline:
         """One timeline per person for every kind of window asked of it."""
-        if person.id not in self._timelines:
-            self._timelines[person.id] = Timeline(self.facts(person), self.policy, self.as_of)
-        return self._timelines[person.id]
-
-    def all_windows(self, person: PersonRecord, kind: ScheduleKind) -> list[Window]:
-        key = (person.id, kind)
-        if key not in self._windows:
-            tl = self.timeline(person)
-            found: list[Window] = []
-            for clock in tl.clocks:
-                # A window's last day lies within its measure's run: skip measures outside the period.
-                if clock.start <= self.period.end and clock.last_day >= self.period.start:
-                    found += timeline_windows(tl, kind, measure_id=clock.measure.id)
-            self._windows[key] = found
-        return self._windows[key]
+        found = self._timelines.get(person.id)
+        if found is None:
+            found = self._timelines[person.id] = Timeline(self.facts(person), self.policy, self.as_of)
+        return found
 
     def due_windows(self, person: PersonRecord, kind: ScheduleKind) -> list[Window]:
         """Windows due in the period for an office in scope: the last day in the period, and the person held
         by the scope on it. A window still open today counts once it is met. Excused windows are not due."""
-        out = []
-        for w in self.all_windows(person, kind):
-            if not self.period.contains(w.due) or w.excused:
-                continue
-            if w.due > self.as_of and w.met_on is None:
-                continue
-            if person.held(self.scope, w.due):
-                out.append(w)
-        return out
+        key = (person.id, kind)
+        found = self._due.get(key)
+        if found is not None:
+            return found
+        found = []
+        period, as_of = self.period, self.as_of
+        tl = self.timeline(person)
+        for clock in tl.clocks:
+            if clock.start > period.end or clock.last_day < period.start:
+                continue  # a window's last day lies within its measure's run
+            for w in windows_due_between(tl, kind, clock, period.start, period.end):
+                if w.excused or (w.due > as_of and w.met_on is None):
+                    continue
+                if person.held(self.scope, w.due):
+                    found.append(w)
+        self._due[key] = found
+        return found
 
     def held_in_period(self, person: PersonRecord, day: date) -> bool:
         return self.period.start <= day <= self.as_of and person.held(self.scope, day)
@@ -262,6 +274,11 @@ def relapses(frame: Frame) -> Figure:
     count = 0
     people: list[UUID] = []
     for person in frame.people:
+        # A relapse is a positive test, and it counts in the period: most people need no rules run.
+        days = person.positive_days
+        i = bisect_left(days, frame.period.start)
+        if i == len(days) or days[i] > frame.as_of:
+            continue
         for incident in relapsed_during_measure(frame.facts(person), frame.as_of, frame.policy):
             if frame.held_in_period(person, incident.on):
                 count += 1
@@ -269,32 +286,63 @@ def relapses(frame: Frame) -> Figure:
     return _figure(d.RELAPSES, FigureKind.COUNT, count, None, people, ())
 
 
-def _clean_on(person: PersonRecord, facts: PersonFacts, day: date, policy: Policy) -> bool:
-    status = person.status_on(day)
-    if status is S.CLEAN_THREE_YEARS:
-        return True
-    return status is S.COMPLETED and clean_status(facts, day, policy).qualifies
-
-
 def consolidation_rate(frame: Frame, day: date | None = None) -> Figure:
     """At the end of the period (or `day`): clean ≥ 3 years ÷ (clean ≥ 3 years + under a community measure)."""
     on = frame.as_of if day is None else day
-    clean: list[UUID] = []
-    base: list[UUID] = []
-    for person in frame.people:
-        if not person.held(frame.scope, on):
-            continue
-        status = person.status_on(on)
-        if status in SUPERVISED:
-            base.append(person.id)
-        elif status in (S.CLEAN_THREE_YEARS, S.COMPLETED):
-            facts = frame.facts(person) if on == frame.as_of else person.as_of(on)
-            if _clean_on(person, facts, on, frame.policy):
-                clean.append(person.id)
-                base.append(person.id)
+    if not frame.people:  # the period has not begun: nobody counts
+        return _consolidation_figure([], [])
+    return consolidation_rates(frame.data, frame.scope, [on])[0]
+
+
+def consolidation_rates(data: Dataset, scope: Scope, days: Iterable[date]) -> list[Figure]:
+    """consolidation_rate() of everyone in `scope` at the end of each of `days`, in one walk along each
+    person's history (Dataset.states): the chart's twelve month ends cost little more than one. Each
+    day's figure is kept with the dataset, so the period's own figure and the chart share it."""
+    days = list(days)
+    missing = sorted({day for day in days if ("consolidation", scope, day) not in data.shared})
+    if missing:
+        states = data.states(scope, missing)
+        index = [states.days.index(day) for day in missing]
+        clean: list[list[UUID]] = [[] for _ in missing]
+        base: list[list[UUID]] = [[] for _ in missing]
+        for person in _by_id(data, scope):  # ids in order: the figures need not sort them
+            at = states.of[person.id]
+            for i, day in enumerate(missing):
+                status, office = at[index[i]]
+                if status is S.TRANSFERRED_OUT or not scope.contains(office):
+                    continue  # not held by the scope that day
+                if status in SUPERVISED:
+                    base[i].append(person.id)
+                elif status is S.CLEAN_THREE_YEARS or (
+                    status is S.COMPLETED and clean_status(person.as_of(day), day, data.policy).qualifies
+                ):
+                    clean[i].append(person.id)
+                    base[i].append(person.id)
+        for i, day in enumerate(missing):
+            data.shared["consolidation", scope, day] = _consolidation_figure(clean[i], base[i], ordered=True)
+    return [data.shared["consolidation", scope, day] for day in days]  # type: ignore[misc]
+
+
+def _consolidation_figure(clean: list[UUID], base: list[UUID], ordered: bool = False) -> Figure:
     return _figure(
-        d.CONSOLIDATION_RATE, FigureKind.RATE, len(clean), len(base), clean, base, parts={"clean": len(clean)}
+        d.CONSOLIDATION_RATE,
+        FigureKind.RATE,
+        len(clean),
+        len(base),
+        clean,
+        base,
+        ordered=ordered,
+        parts={"clean": len(clean)},
     )
+
+
+def _by_id(data: Dataset, scope: Scope) -> list[PersonRecord]:
+    """The people in scope in the order of their ids (the order of a figure's ids)."""
+    key = ("by id", scope)
+    found = data.shared.get(key)
+    if found is None:
+        found = data.shared[key] = sorted(data.in_scope(scope), key=lambda p: p.id.int)
+    return found  # type: ignore[return-value]
 
 
 def new_found_growth(frame: Frame) -> Figure:

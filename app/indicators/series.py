@@ -16,9 +16,9 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from app.indicators.compute import Figure, Frame, consolidation_rate
+from app.indicators.compute import Figure, Frame, consolidation_rate, consolidation_rates
 from app.indicators.data import Dataset
-from app.indicators.period import Period, Scope, trailing_months
+from app.indicators.period import ONE_DAY, Period, Scope, trailing_months
 from app.rules.schedule import ScheduleKind
 from models.enums import AssistanceKind, PersonStatus, TestResult
 from models.text import Text
@@ -86,7 +86,18 @@ class Series:
 
 def chart_months(data: Dataset, period: Period) -> list[Period]:
     """The twelve months ending with the period's last month (or this month, while the period runs)."""
-    return trailing_months(min(period.end, data.today), 12)
+    return months_to(data.today, period)
+
+
+def months_to(today: date, period: Period) -> list[Period]:
+    """chart_months() for a dataset of `today`."""
+    return trailing_months(min(period.end, today), 12)
+
+
+def first_day_needed(today: date, period: Period) -> date:
+    """The earliest day whose assistance the period's figures and charts count (load_dataset reads none
+    before it)."""
+    return min(period.start, months_to(today, period)[0].start)
 
 
 def _month_index(months: list[Period], today: date) -> Callable[[date], int | None]:
@@ -99,14 +110,32 @@ def _month_index(months: list[Period], today: date) -> Callable[[date], int | No
     return of
 
 
+def _day_index(months: list[Period], today: date) -> dict[date, int]:
+    """Each day of `months` up to today → its month's position: one lookup per fact instead of a call."""
+    index = {}
+    for i, m in enumerate(months):
+        day = m.start
+        while day <= m.end and day <= today:
+            index[day] = i
+            day += ONE_DAY
+    return index
+
+
 def tests_by_month(data: Dataset, months: list[Period], scope: Scope) -> list[MonthTests]:
     """One pass over the tests: taken (negative or positive), positive and refused, by month."""
-    month_of = _month_index(months, data.today)
+    month_of = _day_index(months, data.today)
     taken, positive, refused = ([0] * len(months) for _ in range(3))
+    if not month_of:
+        return [MonthTests(m.code, 0, 0, 0) for m in months]
+    first, last = min(month_of), max(month_of)
     for person in data.in_scope(scope):
+        held = person.held_days(scope, first, last)
+        if not held.spans:
+            continue
+        throughout = held.throughout  # most people: no need to ask about each test
         for t in person.facts.tests:
-            i = month_of(t.on)
-            if i is None or not person.held(scope, t.on):
+            i = month_of.get(t.on)
+            if i is None or not (throughout or t.on in held):
                 continue
             if t.result in (TestResult.NEGATIVE, TestResult.POSITIVE):
                 taken[i] += 1
@@ -138,19 +167,28 @@ def compliance_by_worker(frame: Frame) -> list[WorkerCompliance]:
     return sorted(rows, key=lambda r: (r.worker_id is None, r.worker))
 
 
+def month_ends(data: Dataset, months: list[Period]) -> list[date]:
+    """The day each month's figures stand at: its last day, or today while it runs."""
+    return [min(m.end, data.today) for m in months]
+
+
 def status_by_month(data: Dataset, months: list[Period], scope: Scope) -> list[StatusMonth]:
     """Each month's end: the records of the offices in scope by status (transferred-out ones included)."""
-    out = []
-    people = data.in_scope(scope)
-    for month in months:
-        day = min(month.end, data.today)
-        counts: Counter[PersonStatus] = Counter()
-        for person in people:
-            since = person.known_since
-            if since is not None and since <= day and scope.contains(person.office_on(day)):
-                counts[person.status_on(day)] += 1
-        out.append(StatusMonth(month.code, {s: counts[s] for s in PersonStatus if counts[s]}))
-    return out
+    days = month_ends(data, months)
+    states = data.states(scope, days)  # shared with the consolidation rate
+    counts: list[Counter[PersonStatus]] = [Counter() for _ in states.days]
+    for person in data.in_scope(scope):
+        since = person.known_since
+        if since is None:
+            continue
+        for i, (status, office) in enumerate(states.of[person.id]):
+            if since <= states.days[i] and scope.contains(office):
+                counts[i][status] += 1
+    at = {day: counts[i] for i, day in enumerate(states.days)}
+    return [
+        StatusMonth(month.code, {s: at[day][s] for s in PersonStatus if at[day][s]})
+        for month, day in zip(months, days, strict=True)
+    ]
 
 
 def assistance_by_kind(frame: Frame) -> list[AssistanceKindRow]:
@@ -178,7 +216,17 @@ def assistance_by_month(data: Dataset, months: list[Period], scope: Scope) -> li
 
 
 def consolidation_by_month(data: Dataset, months: list[Period], scope: Scope) -> list[ConsolidationMonth]:
-    return [ConsolidationMonth(m.code, consolidation_rate(Frame(data, m, scope))) for m in months]
+    """consolidation_rate() of each month (as at its end, or today), in one walk along each person."""
+    days = month_ends(data, months)
+    begun = [day for m, day in zip(months, days, strict=True) if day >= m.start]
+    figures = dict(zip(begun, consolidation_rates(data, scope, begun), strict=True))
+    return [
+        # A month yet to begin counts nobody, as its Frame would.
+        ConsolidationMonth(
+            m.code, figures[day] if day >= m.start else consolidation_rate(Frame(data, m, scope))
+        )
+        for m, day in zip(months, days, strict=True)
+    ]
 
 
 def series(data: Dataset, period: Period, scope: Scope, frame: Frame | None = None) -> Series:

@@ -11,7 +11,8 @@ from app.indicators.compute import Figure, FigureKind, Frame, all_figures
 from app.indicators.data import Dataset
 from app.indicators.load import load_dataset
 from app.indicators.period import Period, Scope
-from app.indicators.series import Series, series
+from app.indicators.series import Series, first_day_needed, series
+from app.services.caseload import collector_paused
 from app.store.store import Store
 from models.text import Text
 
@@ -37,11 +38,13 @@ class Indicators:
         return next(f for f in self.figures if f.key == key)
 
 
-def compute(data: Dataset, period: Period, scope: Scope) -> Indicators:
-    frame = Frame(data, period, scope)
-    return Indicators(
-        period, scope, frame.as_of, data.today, tuple(all_figures(frame)), series(data, period, scope, frame)
-    )
+def compute(data: Dataset, period: Period, scope: Scope, *, frame: Frame | None = None) -> Indicators:
+    """`frame`: Frame(data, period, scope) when the caller keeps it for more work (the report's lists)."""
+    if data.assistance_since is not None and data.assistance_since > first_day_needed(data.today, period):
+        raise ValueError(f"this dataset was read for a later period than {period.code}")
+    frame = frame or Frame(data, period, scope)
+    charts = series(data, period, scope, frame)  # first: its month ends include the period's own
+    return Indicators(period, scope, frame.as_of, data.today, tuple(all_figures(frame)), charts)
 
 
 def prepare(store: Store, period: str, scope: str | None = None) -> tuple[Dataset, Period, Scope]:
@@ -52,7 +55,8 @@ def prepare(store: Store, period: str, scope: str | None = None) -> tuple[Datase
     today = store.today()
     if parsed.start > today:
         raise UserError(PERIOD_NOT_STARTED(period=parsed.code, today=today.isoformat()))
-    data = load_dataset(store)
+    # The period's figures and its chart's twelve months need no assistance from before either begins.
+    data = load_dataset(store, assistance_since=first_day_needed(today, parsed))
     known = set(data.offices) | {store.office_code} | {p.office_code for p in data.people}
     if not any(chosen.contains(code) for code in known):
         raise UserError(SCOPE_HAS_NO_OFFICE(scope=chosen.code, office=store.office_code))
@@ -61,7 +65,8 @@ def prepare(store: Store, period: str, scope: str | None = None) -> tuple[Datase
 
 def for_store(store: Store, period: str, scope: str | None = None) -> Indicators:
     """Every indicator of the store's data for `period` ("2026-10", "2026-Q4", "2026") and `scope`."""
-    return compute(*prepare(store, period, scope))
+    with collector_paused():  # a county's figures make a million small objects, none of them cyclic
+        return compute(*prepare(store, period, scope))
 
 
 def _text(text: Text) -> dict[str, str]:

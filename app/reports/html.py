@@ -41,11 +41,12 @@ def table_html(table: Table) -> str:
     return "".join(parts)
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, tables: tuple[Table, ...] | None = None) -> str:
+    """The report's text: `tables` (default: all of report.tables) after the title and the notice."""
     meta = "".join(
         f"<tr><td><b>{escape(label)}</b></td><td>{escape(value)}</td></tr>" for label, value in report.meta
     )
-    body = "".join(table_html(t) for t in report.tables)
+    body = "".join(table_html(t) for t in (report.tables if tables is None else tables))
     lang = "zh-CN" if report.lang != "en" else "en"
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(report.title)}</title>'

@@ -7,23 +7,24 @@ tasks overdue on that day, people lost or out of contact then, violations within
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from app.indicators import Dataset, Indicators, PersonRecord, Scope, compute, prepare
-from app.indicators.compute import FigureKind
+from app.indicators.compute import FigureKind, Frame
 from app.indicators.data import SUPERVISED
 from app.indicators.period import PeriodKind
 from app.indicators.series import UNASSIGNED
 from app.reports.content import Cell, Chart, Column, Fmt, Report, Table
-from app.reports.names import shown
+from app.reports.names import record_names, shown
 from app.rules import catalogue
-from app.rules.tasks import review
+from app.rules.facts import PersonFacts
+from app.rules.tasks import Review, review
 from app.rules.timeline import Timeline
 from app.rules.violations import serious_violations
-from app.services import persons
+from app.services import caseload
 from app.store.store import Store
 from models.enums import PersonStatus, TestResult
 from models.text import Text, current_language
@@ -149,14 +150,55 @@ def _figure_rows(ind: Indicators, lang: str) -> tuple[tuple[Cell, ...], ...]:
     return tuple(rows)
 
 
+class _AsOf:
+    """The people's facts, timelines and rule reviews as of the figures' day, each worked out once for all
+    the lists (the indicators' Frame, when given, already holds the facts and timelines). `reviews`: ones
+    already made from these people's facts (PersonRecord.facts) on this day, with the same policy."""
+
+    def __init__(
+        self,
+        data: Dataset,
+        ind: Indicators,
+        frame: Frame | None,
+        reviews: Mapping[UUID, Review] | None = None,
+    ) -> None:
+        if frame is None or frame.as_of != ind.as_of or frame.data is not data:
+            frame = Frame(data, ind.period, ind.scope)
+        self.frame = frame
+        self.day = ind.as_of
+        self._reviews: dict[UUID, Review] = {}
+        self._made = reviews or {}
+
+    def facts(self, person: PersonRecord) -> PersonFacts:
+        return self.frame.facts(person)
+
+    def timeline(self, person: PersonRecord) -> Timeline:
+        return self.frame.timeline(person)
+
+    def review(self, person: PersonRecord) -> Review:
+        found = self._reviews.get(person.id)
+        if found is None:
+            facts = self.facts(person)
+            made = self._made.get(person.id)
+            # A review made from the whole record serves only where nothing in it is dated later.
+            found = made if made is not None and facts is person.facts else None
+            if found is None:
+                found = review(facts, self.day, self.frame.policy)
+            self._reviews[person.id] = found
+        return found
+
+
 def _held_people(data: Dataset, scope: Scope, day: date) -> list[PersonRecord]:
     return [p for p in data.in_scope(scope) if p.held(scope, day)]
 
 
-def _overdue(data: Dataset, ind: Indicators, lang: str) -> list[tuple[UUID, tuple]]:
+def _overdue(
+    data: Dataset, ind: Indicators, lang: str, cases: _AsOf | None = None
+) -> list[tuple[UUID, tuple]]:
+    cases = cases or _AsOf(data, ind, None)
     out = []
     for person in _held_people(data, ind.scope, ind.as_of):
-        for task in review(person.as_of(ind.as_of), ind.as_of, data.policy).tasks:
+        for task in cases.review(person).tasks:
             if task.overdue:
                 days = (ind.as_of - task.due).days
                 out.append(
@@ -168,7 +210,8 @@ def _overdue(data: Dataset, ind: Indicators, lang: str) -> list[tuple[UUID, tupl
     return out
 
 
-def _lost(data: Dataset, ind: Indicators, lang: str) -> list[tuple[UUID, tuple]]:
+def _lost(data: Dataset, ind: Indicators, lang: str, cases: _AsOf | None = None) -> list[tuple[UUID, tuple]]:
+    cases = cases or _AsOf(data, ind, None)
     out = []
     period = ind.period
     for person in data.in_scope(ind.scope):
@@ -185,33 +228,39 @@ def _lost(data: Dataset, ind: Indicators, lang: str) -> list[tuple[UUID, tuple]]
             )
             out.append((person.id, (CASE_LOST.render(lang), since, at_end.label.render(lang))))
         elif person.held(ind.scope, ind.as_of) and at_end in SUPERVISED:
-            for w in review(person.as_of(ind.as_of), ind.as_of, data.policy).warnings:
+            for w in cases.review(person).warnings:
                 if w.rule == catalogue.CONTACT_LOST:
                     case = CASE_NO_CONTACT.render(lang, days=data.policy.contact.lost_after_days)
                     out.append((person.id, (case, w.on, at_end.label.render(lang))))
     return out
 
 
-def _violations(data: Dataset, ind: Indicators, lang: str) -> list[tuple[UUID, tuple]]:
+def _violations(
+    data: Dataset, ind: Indicators, lang: str, cases: _AsOf | None = None
+) -> list[tuple[UUID, tuple]]:
+    cases = cases or _AsOf(data, ind, None)
     out = []
     period, as_of, scope = ind.period, ind.as_of, ind.scope
     refusal_kinds = data.policy.violations.refusal_kinds
     for person in data.in_scope(scope):
-        facts = person.as_of(as_of)
-        serious = {s.incident_id for s in serious_violations(Timeline(facts, data.policy, as_of))}
+        facts = cases.facts(person)
 
         def inside(day: date, who: PersonRecord = person) -> bool:
             return period.start <= day <= as_of and who.held(scope, day)
 
+        found = [v for v in facts.violations if inside(v.on)]
+        refused = [t for t in facts.tests if t.result is TestResult.REFUSED and inside(t.on)]
+        if not found and not refused:
+            continue  # nothing to list: the serious violations need not be worked out
+        serious = {s.incident_id for s in serious_violations(cases.timeline(person))}
         refused_days = set()
-        for v in facts.violations:
-            if inside(v.on):
-                if v.kind in refusal_kinds:
-                    refused_days.add(v.on)
-                mark = YES.render(lang) if v.id in serious else ""
-                out.append((person.id, (v.on, v.kind.label.render(lang), mark)))
-        for t in facts.tests:
-            if t.result is TestResult.REFUSED and inside(t.on) and t.on not in refused_days:
+        for v in found:
+            if v.kind in refusal_kinds:
+                refused_days.add(v.on)
+            mark = YES.render(lang) if v.id in serious else ""
+            out.append((person.id, (v.on, v.kind.label.render(lang), mark)))
+        for t in refused:
+            if t.on not in refused_days:
                 mark = YES.render(lang) if t.id in serious else ""
                 out.append((person.id, (t.on, REFUSED_TEST.render(lang), mark)))
     return out
@@ -351,13 +400,18 @@ def build_report(
     *,
     full_names: bool = False,
     lang: str | None = None,
+    frame: Frame | None = None,
+    reviews: Mapping[UUID, Review] | None = None,
 ) -> Report:
     """The report from the indicators and the dataset they came from. `names(ids)` gives (record number,
-    name) for the people the lists name: only they are decrypted."""
+    name) for the people the lists name: only they are decrypted. `frame`: the one the indicators were
+    worked out in, whose facts and timelines the lists share. `reviews`: the rules' reviews of people's
+    records (PersonRecord.facts) on the figures' day, made already."""
     lang = lang or current_language()
-    overdue = _overdue(data, ind, lang)
-    lost = _lost(data, ind, lang)
-    violations = _violations(data, ind, lang)
+    cases = _AsOf(data, ind, frame, reviews)
+    overdue = _overdue(data, ind, lang, cases)
+    lost = _lost(data, ind, lang, cases)
+    violations = _violations(data, ind, lang, cases)
     people = {pid for pid, _ in (*overdue, *lost, *violations)}
     found = names(sorted(people)) if people else {}
     named = {pid: _Named(*found.get(pid, ("", ""))) for pid in people}
@@ -442,10 +496,26 @@ def report_for_store(
     store: Store, period: str, scope: str | None = None, *, full_names: bool = False, lang: str | None = None
 ) -> Report:
     """The report of the store's data. Reading only: the export that writes it out is what is audited."""
-    data, parsed, chosen = prepare(store, period, scope)
-    ind = compute(data, parsed, chosen)
+    with caseload.collector_paused():  # a county's report makes a million small objects, none cyclic
+        data, parsed, chosen = prepare(store, period, scope)
+        frame = Frame(data, parsed, chosen)
+        ind = compute(data, parsed, chosen, frame=frame)
+        return build_report(
+            data,
+            ind,
+            lambda ids: record_names(store, ids),
+            full_names=full_names,
+            lang=lang,
+            frame=frame,
+            reviews=_caseload_reviews(store, data, ind),
+        )
 
-    def names(ids: list[UUID]) -> dict[UUID, tuple[str, str]]:
-        return {s.id: (s.record_no, s.name) for s in persons.summaries(store, ids)}
 
-    return build_report(data, ind, names, full_names=full_names, lang=lang)
+def _caseload_reviews(store: Store, data: Dataset, ind: Indicators) -> dict[UUID, Review]:
+    """While the period runs, the lists are today's tasks and warnings: the caseload's reviews (kept for
+    Today, and for the next export), where they were made from the records this report reads."""
+    if ind.as_of != store.today() or caseload.policy_for(store) is not data.policy:
+        return {}
+    reviews = caseload.caseload(store, ind.as_of)
+    current = caseload.person_facts(store)  # what those reviews were made from
+    return {p.id: reviews[p.id] for p in data.people if p.id in reviews and current.get(p.id) is p.facts}

@@ -193,6 +193,32 @@ def timeline_windows(tl: Timeline, kind: ScheduleKind, *, measure_id: RecordId |
     return list(_windows(tl, clock, plan, 0, _unit_of(clock, clock.end, plan.unit_months) + 1))
 
 
+def windows_due_between(
+    tl: Timeline, kind: ScheduleKind, clock: MeasureClock, first: date, last: date
+) -> Iterator[Window]:
+    """The windows of `clock`'s measure (as timeline_windows() lists them) due within [first, last],
+    without laying out the rest of a term of three years or more (the compliance indicators' period).
+
+    Exact because a window's due day is its last measure-time day mapped to the calendar (the mapping
+    only moves days forward) and capped at the measure's last day: a window due on or after `first` ends
+    in the measure year of `first` or later. Windows come in order, their opening and due days never
+    going backwards, so the first one opening or falling due after `last` ends the search.
+    tests/indicators/test_fast_path.py checks it against timeline_windows() on a demo office.
+    """
+    plan = _plan(tl, kind, None)
+    start_unit = _unit_of(clock, first, plan.unit_months)
+    end_unit = _unit_of(clock, clock.end, plan.unit_months) + 1  # timeline_windows' last unit
+    # closing_from: a window due before `first` (due + the days an unmet window stays listed, before
+    # first + those days) is skipped before it is tested against the facts.
+    visible = timedelta(days=tl.policy.tasks.missed_visible_days)
+    for window in _windows(
+        tl, clock, plan, start_unit, end_unit, closing_from=first + visible, opening_by=last
+    ):
+        if window.due > last:
+            return
+        yield window
+
+
 def next_due(
     person: PersonFacts, today: date, policy: Policy, kind: ScheduleKind = ScheduleKind.TEST
 ) -> Window | None:

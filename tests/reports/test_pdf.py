@@ -3,13 +3,14 @@ embedded, the text layer carries the figures in Chinese, and a full-names report
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import re
 
 import pytest
 
 from app.indicators import for_store
-from app.reports import export_report
+from app.reports import Cell, Fmt, export_report, report_for_store
 from tests.reports.conftest import FULL_NAMES, ink, pdf_fonts, pdf_pages, pdf_text
 from tests.reports.test_xlsx import audit_entries
 
@@ -71,3 +72,35 @@ def test_a_workers_full_names_report_is_audited_as_such(store, office, report_pd
     assert entry.user_id == store.actor.user_id and store.actor.login == "worker1"
     assert sorted(named["persons"]) == sorted(str(pid) for pid in office.values())
     assert named["period"] == "2026-05"
+
+
+def test_a_long_list_runs_over_pages_with_its_header_on_each_and_every_row(
+    store, office, report_pdf, tmp_path
+):
+    """A county's lists run to thousands of rows: each page of a list repeats its header row, and no row
+    is lost or split between pages."""
+    report = report_for_store(store, "2026-05")
+    overdue = report.table("overdue")
+    template = overdue.rows[0]
+    rows = tuple(
+        (template[0], Cell(f"640104001-2026-{n:05d}"), *template[2:4], Cell(n, Fmt.INT), template[5])
+        for n in range(1, 151)
+    )
+    long = dataclasses.replace(
+        report, tables=tuple(dataclasses.replace(t, rows=rows) if t is overdue else t for t in report.tables)
+    )
+    out = tmp_path / "long.pdf"
+    out.write_bytes(report_pdf(long))
+    pages = pdf_pages(out)
+    text = pdf_text(out)
+    assert all(f"640104001-2026-{n:05d}" in text for n in range(1, 151))
+    list_pages = [
+        pdf_text(out, first=page, last=page)
+        for page in range(1, pages + 1)
+        if re.search(r"640104001-2026-\d{5}", pdf_text(out, first=page, last=page))
+    ]
+    assert len(list_pages) >= 3
+    assert all("档案号" in page and "逾期天数" in page for page in list_pages)
+    for page in range(1, pages):  # each page numbered (页 comes out as a look-alike radical), the charts last
+        assert re.search(rf"第 {page} .,共 {pages} .", pdf_text(out, first=page, last=page))
+    assert "五、图表" in pdf_text(out, first=pages, last=pages)
