@@ -31,7 +31,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PROTOCOL_VERSION = 1
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000  # a device clock further off than this is refused (HLCs would mislead)
-MAX_BATCH = 500  # changes per push
+# Changes per push. A batch is one transaction on the server and one on the device, whatever its size,
+# so fewer, larger batches cost less a change; the body limits below still hold (a device halves a batch
+# that does not fit, and the server refuses one with too many JSON objects as too large).
+MAX_BATCH = 2000
+PAGE = 500  # changes a device asks for per pull or snapshot page (the server serves up to 1000)
 MAX_BODY_BYTES = 8 * 1024 * 1024  # after decompression; larger bodies get 413
 GZIP_ABOVE_BYTES = 2048
 
@@ -191,9 +195,15 @@ def to_json(message: Any) -> bytes:
 
 
 def _fields_of(value: Any) -> dict[str, Any]:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in fields(value)}
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        if not is_dataclass(value) or isinstance(value, type):
+            raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    return {name: getattr(value, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # each message class's field names, looked up once
 
 
 def from_json(kind: type, data: bytes | str | dict[str, Any]) -> Any:
@@ -204,13 +214,14 @@ def from_json(kind: type, data: bytes | str | dict[str, Any]) -> Any:
     raw = data if isinstance(data, dict) else json.loads(data)
     if not isinstance(raw, dict):
         raise ValueError("a JSON object was expected")
-    nested = {"changes": _ITEM_TYPES.get(kind), "results": ChangeResult, "records": ServerChange}
-    names = {f for f in kind.__dataclass_fields__}
+    names = _NAMES.get(kind)
+    if names is None:  # looked up once a class: a page builds thousands of messages
+        names = _NAMES[kind] = frozenset(kind.__dataclass_fields__)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in names:
             continue
-        item = nested.get(key)
+        item = _NESTED.get((kind, key))
         if item is not None and isinstance(value, list):
             value = [from_json(item, v) for v in value]
         values[key] = value
@@ -220,10 +231,19 @@ def from_json(kind: type, data: bytes | str | dict[str, Any]) -> Any:
         raise ValueError(str(exc)) from None
 
 
-_ITEM_TYPES: dict[type, type] = {PushRequest: Change, PullResponse: ServerChange}
+_NAMES: dict[type, frozenset[str]] = {}
+_NESTED: dict[tuple[type, str], type] = {
+    (PushRequest, "changes"): Change,
+    (PullResponse, "changes"): ServerChange,
+    (PushResponse, "results"): ChangeResult,
+    (SnapshotPage, "records"): ServerChange,
+}
 
 
-def compress(body: bytes) -> tuple[bytes, dict[str, str]]:
+Prepared = tuple[bytes, dict[str, str]]  # a body as it goes on the wire, and the headers that say so
+
+
+def compress(body: bytes) -> Prepared:
     if len(body) < GZIP_ABOVE_BYTES:
         return body, {"Content-Type": "application/json"}
     return gzip.compress(body, 6), {"Content-Type": "application/json", "Content-Encoding": "gzip"}
@@ -297,6 +317,7 @@ __all__ = [
     "FACT_ENTITIES",
     "MAX_BATCH",
     "MAX_CLOCK_SKEW_MS",
+    "PAGE",
     "PROTOCOL_VERSION",
     "Change",
     "ChangeResult",

@@ -41,11 +41,16 @@ IMPORTED = Text(
 )
 
 
+# Changes a bundle file holds at most: a file's changes must fit the server's body limits in one go.
+PER_BUNDLE = 500
+
+
 def export_bundle(store: Store, out: Path) -> list[tuple[Path, int]]:
     """Write every waiting change (refused ones aside) to ``out``: (file, changes) for each file written.
 
-    The server applies a bundle as one push, so one holds at most ``MAX_BATCH`` changes; a longer outbox
-    goes into ``out``, then ``<name>-2<suffix>``, ``<name>-3<suffix>``... (import them in any order).
+    The server applies a bundle as one push, so one holds at most ``MAX_BATCH`` changes, and at most
+    ``PER_BUNDLE`` (an import cannot be retried in halves as a push is); a longer outbox goes into
+    ``out``, then ``<name>-2<suffix>``, ``<name>-3<suffix>``... (import them in any order).
     """
     key = state.read_bundle_key(store)
     if key is None:
@@ -58,11 +63,10 @@ def export_bundle(store: Store, out: Path) -> list[tuple[Path, int]]:
             if change is not None:
                 changes.append(change)
     written: list[tuple[Path, int]] = []
-    for start in range(0, max(len(changes), 1), protocol.MAX_BATCH):
-        part = changes[start : start + protocol.MAX_BATCH]
-        path = (
-            out if start == 0 else out.with_name(f"{out.stem}-{start // protocol.MAX_BATCH + 1}{out.suffix}")
-        )
+    size = min(protocol.MAX_BATCH, PER_BUNDLE)
+    for start in range(0, max(len(changes), 1), size):
+        part = changes[start : start + size]
+        path = out if start == 0 else out.with_name(f"{out.stem}-{start // size + 1}{out.suffix}")
         request = protocol.PushRequest(device_id=device_id, changes=part)
         write_atomically(path, protocol.seal_bundle(protocol.to_json(request), device_id, bundle_key, "up"))
         written.append((path, len(part)))

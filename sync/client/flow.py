@@ -10,11 +10,12 @@ Every step is safe to lose: a computer switched off at any point resumes without
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from app.errors import UserError
 from app.logs import describe_unexpected, log
@@ -108,7 +109,7 @@ def sync_flow(
         if do_push:
             yield from _push(transport, summary, limit, max_body)
         if do_pull:
-            yield from _pull(transport, summary, limit)
+            yield from _pull(transport, summary, min(limit, protocol.PAGE))
         yield OnDb("success", partial(state.record_success, server_id=meta.server_id))
         return summary
     except SyncError as error:
@@ -127,29 +128,86 @@ def sync_flow(
 def _push(
     transport: Transport, summary: SyncSummary, limit: int, max_body: int
 ) -> Generator[Step, Any, None]:
+    """The outbox in batches, one request in flight: while the server applies a batch, this computer
+    reads the next one from the outbox, and once the answer is in, it sends that next batch before it
+    stores the answer (so both ends work at the same time instead of by turns). Batches still reach the
+    server one after the other, in seq order. Each batch starts after the last seq of the one before
+    (not yet acknowledged when it is read), so a change the server did not answer waits for the next
+    sync rather than being sent again in this one."""
     later: frozenset[int] = frozenset()  # deferred by the server in this sync: not sent again until the next
+    build = partial(push.build_batch, max_body=max_body)
+    batch = yield OnDb("build", partial(build, limit=limit, skip=later))
+    flight: InFlight[protocol.PushResponse] | None = None  # the request carrying ``batch``, once sent
     for _ in range(MAX_ROUNDS):
-        batch = yield OnDb("build", partial(push.build_batch, limit=limit, max_body=max_body, skip=later))
         if batch is None:
             return
-        if batch.request.changes:
-            try:
-                response = yield OnNet("push", partial(transport.push, batch.request))
-            except TooLarge:
-                if len(batch.request.changes) <= 1:
-                    raise
-                limit = max(1, len(batch.request.changes) // 2)
-                continue
-        else:  # every change of this batch failed to build here: record that, send nothing
-            response = protocol.PushResponse(results=[], server_time_ms=0)
+        if not batch.request.changes:  # every change of this batch failed to build here: record that
+            empty = protocol.PushResponse(results=[], server_time_ms=0)
+            outcome = yield OnDb("ack", partial(push.apply_results, batch=batch, response=empty))
+            _add(summary, outcome)
+            batch = yield OnDb("build", partial(build, limit=limit, skip=later, after=batch.last))
+            continue
+        if flight is None:
+            flight = yield OnNet("send", partial(_send, transport, batch))
+        upcoming = yield OnDb("build", partial(build, limit=limit, skip=later, after=batch.last))
+        try:
+            response = yield OnNet("push", flight.result)
+        except TooLarge:
+            if len(batch.request.changes) <= 1:
+                raise
+            limit = max(1, len(batch.request.changes) // 2)
+            batch = yield OnDb("build", partial(build, limit=limit, skip=later, after=batch.first - 1))
+            flight = None
+            continue
+        flight = None
+        if upcoming is not None and upcoming.request.changes:
+            flight = yield OnNet("send", partial(_send, transport, upcoming))
         outcome = yield OnDb("ack", partial(push.apply_results, batch=batch, response=response))
-        summary.sent += outcome.applied + outcome.duplicates
-        summary.duplicates += outcome.duplicates
-        summary.rejected += outcome.rejected
-        summary.deferred += len(outcome.deferred)
+        _add(summary, outcome)
         later = later | frozenset(outcome.deferred)
         if not outcome.progress and not outcome.deferred:
-            return  # the server answered nothing about this batch: try again next time, do not spin
+            return  # the server answered nothing about this batch: try again next time
+        batch = upcoming
+
+
+def _send(transport: Transport, batch: push.Batch) -> InFlight[protocol.PushResponse]:
+    return InFlight(partial(transport.push, batch.request, batch.wire))
+
+
+def _add(summary: SyncSummary, outcome: push.PushOutcome) -> None:
+    summary.sent += outcome.applied + outcome.duplicates
+    summary.duplicates += outcome.duplicates
+    summary.rejected += outcome.rejected
+    summary.deferred += len(outcome.deferred)
+
+
+T = TypeVar("T")
+
+
+class InFlight(Generic[T]):
+    """A request running on a thread of its own: the flow goes on with database steps meanwhile and
+    takes the answer (or the failure) with ``result``. A flow stopped before that leaves the thread to
+    finish on its own: the server applies a push once, whoever reads its answer."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(work,), name="rehabdesk-sync-request", daemon=True).start()
+
+    def _run(self, work: Callable[[], T]) -> None:
+        try:
+            self._value = work()
+        except BaseException as error:  # handed to whoever waits, as if raised there
+            self._error = error
+        finally:
+            self._done.set()
+
+    def result(self) -> T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
 def _pull(transport: Transport, summary: SyncSummary, limit: int) -> Generator[Step, Any, None]:

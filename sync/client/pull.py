@@ -48,7 +48,7 @@ from models import (
 from models.enums import PersonStatus, Role
 from models.sync import STATE_ROW
 from sync import protocol
-from sync.client import wire
+from sync.client import collector, wire
 from sync.client.errors import NotEnrolled
 
 APPEND_ONLY = tuple(e for e in protocol.ENTITIES if e not in protocol.UPDATABLE)
@@ -90,6 +90,7 @@ def read_position(store: Any) -> PullPosition:
         return PullPosition(state.cursor, state.snapshot_after)
 
 
+@collector.paused()
 def apply_pull_page(store: Any, page: protocol.PullResponse, after: int) -> PullOutcome:
     """Apply one page pulled after cursor ``after`` and move the cursor, all in one transaction."""
     with store.write() as tx:
@@ -118,6 +119,7 @@ def begin_snapshot(store: Any) -> None:
             tx.audit("sync.snapshot_begin", details={"cursor": state.cursor})
 
 
+@collector.paused()
 def apply_snapshot_page(store: Any, page: protocol.SnapshotPage, after: str) -> PullOutcome:
     """Apply one snapshot page and remember where the rebuild stands, in one transaction; after the last
     page the cursor moves to where the snapshot was consistent (the earliest page's, to miss nothing)."""

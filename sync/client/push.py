@@ -12,9 +12,8 @@ import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, func, select, type_coerce, update
 
 from app.errors import Tampering
 from app.logs import log
@@ -24,7 +23,7 @@ from models import OutboxChange, Person, Setting, SyncState
 from models.sync import STATE_ROW
 from models.text import Message
 from sync import protocol
-from sync.client import wire
+from sync.client import collector, wire
 from sync.client.errors import NotEnrolled, problem_message
 
 T = TypeVar("T")
@@ -34,10 +33,23 @@ T = TypeVar("T")
 class Batch:
     request: protocol.PushRequest
     refused_here: dict[int, Message] = field(default_factory=dict)  # seq → why it could not be built
+    # The request as it goes on the wire (JSON, compressed), made with the batch: while the server works
+    # on the batch before, not after its answer (None: made when sending).
+    wire: protocol.Prepared | None = None
 
     @property
     def seqs(self) -> list[int]:
         return [c.seq for c in self.request.changes]
+
+    @property
+    def first(self) -> int:
+        """The lowest outbox seq this batch covers (sent or refused here)."""
+        return min([*self.seqs, *self.refused_here])
+
+    @property
+    def last(self) -> int:
+        """The highest outbox seq this batch covers: the next batch starts after it."""
+        return max([*self.seqs, *self.refused_here])
 
     def __len__(self) -> int:
         return len(self.request.changes) + len(self.refused_here)
@@ -60,45 +72,67 @@ class PushOutcome:
         return self.applied + self.duplicates + self.rejected
 
 
-def pending_rows(session: Any, limit: int | None, skip: frozenset[int] = frozenset()) -> list[OutboxChange]:
+# What a batch needs of an outbox row (read as plain rows: a batch is thousands of them); the record's
+# id as SQLite stores it (32 hex digits), as ``Loaded`` keys the records.
+OUTBOX_COLUMNS = (
+    OutboxChange.seq,
+    OutboxChange.entity,
+    type_coerce(OutboxChange.entity_id, String).label("entity_id"),
+    OutboxChange.op,
+    OutboxChange.fields,
+    OutboxChange.hlc,
+    OutboxChange.base,
+)
+
+
+def pending_rows(
+    session: Any, limit: int | None, skip: frozenset[int] = frozenset(), after: int = 0
+) -> list[Any]:
+    """The waiting outbox rows in seq order (``OUTBOX_COLUMNS``), those above ``after`` only."""
     query = (
-        select(OutboxChange)
+        select(*OUTBOX_COLUMNS)
         .where(OutboxChange.acked_at.is_(None), OutboxChange.rejected_at.is_(None))
         .order_by(OutboxChange.seq)
     )
+    if after:
+        query = query.where(OutboxChange.seq > after)
     if skip:
         query = query.where(OutboxChange.seq.not_in(sorted(skip)))
     if limit is not None:
         query = query.limit(limit)
-    return list(session.scalars(query))
+    return list(session.execute(query))
 
 
+@collector.paused()
 def build_batch(
     store: Store,
     limit: int = protocol.MAX_BATCH,
     max_body: int = protocol.MAX_BODY_BYTES,
     skip: frozenset[int] = frozenset(),
+    after: int = 0,
 ) -> Batch | None:
-    """The next ≤ ``limit`` waiting changes as a PushRequest (None when nothing waits)."""
+    """The next ≤ ``limit`` waiting changes above seq ``after`` as a PushRequest (None when nothing
+    waits). ``after`` lets the next batch be read while the server still works on this one."""
     with store.read() as session:
         state = session.get(SyncState, STATE_ROW)
         if state is None:
             raise NotEnrolled()
-        rows = pending_rows(session, max(1, min(limit, protocol.MAX_BATCH)), skip)
+        rows = pending_rows(session, max(1, min(limit, protocol.MAX_BATCH)), skip, after)
         if not rows:
             return None
         changes: list[protocol.Change] = []
         refused: dict[int, Message] = {}
         loaded = Loaded.of(session, rows)
+        reader = wire.FieldReader(store)
         for row in rows:
             try:
-                change = build_change(store, session, row, loaded)
+                change = build_change(store, session, row, loaded, reader)
             except Tampering:
                 log.warning(
                     "outbox %s: %s %s failed its integrity check; not sent",
                     row.seq,
                     row.entity,
-                    row.entity_id,
+                    wire.uuid_text(row.entity_id),
                 )
                 refused[row.seq] = TAMPERED_LOCALLY()
                 continue
@@ -110,40 +144,49 @@ def build_batch(
             device_id=state.device_id, changes=changes, client_time_ms=int(time.time() * 1000)
         )
     # A batch over the server's body limit is halved until it fits (one change always goes alone).
-    while len(request.changes) > 1 and len(protocol.to_json(request)) > max_body:
+    body = protocol.to_json(request)
+    while len(request.changes) > 1 and len(body) > max_body:
         request.changes = request.changes[: len(request.changes) // 2]
         last = request.changes[-1].seq
         refused = {seq: why for seq, why in refused.items() if seq <= last}
-    return Batch(request, refused)
+        body = protocol.to_json(request)
+    return Batch(request, refused, protocol.compress(body))
 
 
 @dataclass(frozen=True)
 class Loaded:
     """The records a batch of outbox rows names, read with one query per entity (not one per change),
-    and the office of each person whose records carry none of their own (work group members)."""
+    and the office of each person whose records carry none of their own (work group members).
 
-    records: dict[tuple[str, UUID], Any]
-    offices: dict[UUID, str]
+    Records are column → value dicts, not ORM objects (a batch only reads them, and building hundreds
+    of tracked objects cost more than the rest), most values as SQLite stores them
+    (``wire.raw_columns``: the reader turns them into the wire's form directly)."""
+
+    records: dict[tuple[str, str], dict[str, Any]]  # (entity, id as stored) → column → value
+    offices: dict[str, str]  # person id as stored → office code
 
     @classmethod
-    def of(cls, session: Any, rows: list[OutboxChange]) -> Loaded:
-        wanted: dict[str, set[UUID]] = {}
+    def of(cls, session: Any, rows: list[Any]) -> Loaded:
+        wanted: dict[str, set[str]] = {}
         for row in rows:
             if row.entity in wire.MODELS:
                 wanted.setdefault(row.entity, set()).add(row.entity_id)
-        records: dict[tuple[str, UUID], Any] = {}
+        records: dict[tuple[str, str], dict[str, Any]] = {}
         for entity, ids in wanted.items():
-            model: Any = wire.MODELS[entity]
+            chosen, names = wire.raw_columns(entity)
+            stored_id = type_coerce(wire.MODELS[entity].__table__.c.id, String)
             for chunk in _chunks(sorted(ids)):
-                for record in session.scalars(select(model).where(model.id.in_(chunk))):
-                    records[(entity, record.id)] = record
+                for values in session.execute(select(*chosen).where(stored_id.in_(chunk))):
+                    record = dict(zip(names, values, strict=True))
+                    records[(entity, record["id"])] = record
         officeless = sorted(
-            {r.person_id for r in records.values() if getattr(r, "office_code", None) is None and r.person_id}
+            {r["person_id"] for r in records.values() if r.get("office_code") is None and r.get("person_id")}
         )
-        offices: dict[UUID, str] = {}
+        offices: dict[str, str] = {}
+        person_id = type_coerce(Person.id, String)
         for chunk in _chunks(officeless):
             offices.update(
-                session.execute(select(Person.id, Person.office_code).where(Person.id.in_(chunk))).all()
+                session.execute(select(person_id, Person.office_code).where(person_id.in_(chunk))).all()
             )
         return cls(records, offices)
 
@@ -154,79 +197,94 @@ def _chunks(items: list[T], size: int = 500) -> list[list[T]]:
 
 
 def build_change(
-    store: Store, session: Any, row: OutboxChange, loaded: Loaded | None = None
+    store: Store,
+    session: Any,
+    row: Any,
+    loaded: Loaded | None = None,
+    reader: wire.FieldReader | None = None,
 ) -> protocol.Change | None:
     """One outbox row as the wire's Change, its values read from the row as it is now (from ``loaded``
     when the caller read a batch's records at once)."""
     loaded = loaded or Loaded.of(session, [row])
     record = loaded.records.get((row.entity, row.entity_id))
+    record_id = wire.uuid_text(row.entity_id)
     if record is None:
-        log.warning("outbox %s: %s %s is not in the store; not sent", row.seq, row.entity, row.entity_id)
+        log.warning("outbox %s: %s %s is not in the store; not sent", row.seq, row.entity, record_id)
         return None
     names = json.loads(row.fields) if row.op == "update" else None
-    fields = wire.read_fields(store, row.entity, record, names)
-    office_code = getattr(record, "office_code", None)
-    person_id = record.id if row.entity == "person" else getattr(record, "person_id", None)
-    if office_code is None and person_id is not None:  # a work group member: its person's office
+    fields = (reader or wire.FieldReader(store))(row.entity, record, names)
+    office_code = record.get("office_code")
+    person_id = record["id"] if row.entity == "person" else record.get("person_id")
+    if office_code is None and person_id:  # a work group member: its person's office
         office_code = loaded.offices.get(person_id)
     return protocol.Change(
         seq=row.seq,
         entity=row.entity,
-        id=str(row.entity_id),
-        op=row.op,  # type: ignore[arg-type]
+        id=record_id,
+        op=row.op,
         hlc=row.hlc,
         office_code=office_code or store.office_code,
-        person_id=str(person_id) if person_id else None,
+        person_id=wire.uuid_text(person_id) if person_id else None,
         fields=fields,
         base=json.loads(row.base) if row.base else None,
     )
 
 
+@collector.paused()
 def apply_results(store: Store, batch: Batch, response: protocol.PushResponse) -> PushOutcome:
     """Mark what the server confirmed as acknowledged and what it refused as refused, in one transaction."""
     outcome = PushOutcome()
     sent = set(batch.seqs)
     acked: list[int] = []
+    refusals: dict[int, tuple[str, Message]] = {}
     with store.write() as tx:
-        # The batch's outbox rows in one query: the loop below then runs no query (and so no
-        # autoflush), and the acknowledgements go out together when the transaction commits.
-        rows: dict[int, OutboxChange] = {}
-        for chunk in _chunks(sorted(sent | set(batch.refused_here))):
-            rows.update(
-                (r.seq, r)
-                for r in tx.session.scalars(select(OutboxChange).where(OutboxChange.seq.in_(chunk)))
+        # Where the batch's outbox rows stand, in one query: a row acknowledged meanwhile (by another
+        # sync) is left as it is.
+        stands: dict[int, tuple[bool, bool]] = {}  # seq → (acknowledged, refused)
+        covered = sent | set(batch.refused_here)
+        if covered:  # the batch's seq range: its rows, and only rows no longer waiting between them
+            query = select(OutboxChange.seq, OutboxChange.acked_at, OutboxChange.rejected_at).where(
+                OutboxChange.seq.between(min(covered), max(covered))
             )
+            for seq, acked_at, rejected_at in tx.session.execute(query):
+                if seq in covered:
+                    stands[seq] = (acked_at is not None, rejected_at is not None)
+        entities = {c.seq: c.entity for c in batch.request.changes}
         for result in response.results:
             if result.seq not in sent:
                 continue  # an answer about a change we did not send in this batch: not ours to act on
             sent.discard(result.seq)
-            row = rows.get(result.seq)
-            if row is None or row.acked_at is not None:
-                continue
+            if stands.get(result.seq, (True, False))[0]:
+                continue  # gone, or acknowledged already
             if result.status in ("applied", "duplicate"):
-                row.acked_at = tx.now
-                row.rejected_at = None
-                acked.append(row.seq)
+                acked.append(result.seq)
                 if result.status == "applied":
                     outcome.applied += 1
                 else:
                     outcome.duplicates += 1
             elif result.status == "rejected" and result.code in LATER:
                 outcome.deferred.append(result.seq)
-                log.info("outbox %s (%s) deferred: %s", row.seq, row.entity, result.code)
+                log.info("outbox %s (%s) deferred: %s", result.seq, entities[result.seq], result.code)
             elif result.status == "rejected":
-                _refuse(
-                    tx,
-                    row,
-                    result.code or "rejected",
-                    problem_message(result.code, result.message_zh, result.message_en),
-                )
+                why = problem_message(result.code, result.message_zh, result.message_en)
+                refusals[result.seq] = (result.code or "rejected", why)
                 outcome.rejected += 1
         for seq, why in batch.refused_here.items():
-            row = rows.get(seq)
-            if row is not None and row.acked_at is None and row.rejected_at is None:
-                _refuse(tx, row, "local", why)
+            if stands.get(seq) == (False, False):
+                refusals[seq] = ("local", why)
                 outcome.rejected += 1
+        # The acknowledgements as one UPDATE a chunk (no object per row).
+        for chunk in _chunks(sorted(acked)):
+            tx.session.execute(
+                update(OutboxChange.__table__)
+                .where(OutboxChange.seq.in_(chunk))
+                .values(acked_at=tx.now, rejected_at=None)
+            )
+        if refusals:  # rare: the rows refused, as objects, for their sealed reason
+            query = select(OutboxChange).where(OutboxChange.seq.in_(sorted(refusals)))
+            for row in tx.session.scalars(query):
+                code, why = refusals[row.seq]
+                _refuse(tx, row, code, why)
         if acked:
             _note_acked(tx.session, batch.request.device_id, min(acked))
         if outcome.progress:

@@ -70,14 +70,18 @@ class Transport:
         body = self._call("POST", "/v1/enroll", protocol.to_json(request), auth=False)
         return _decode(protocol.EnrollResponse, body)
 
-    def push(self, request: protocol.PushRequest) -> protocol.PushResponse:
-        return _decode(protocol.PushResponse, self._call("POST", "/v1/push", protocol.to_json(request)))
+    def push(
+        self, request: protocol.PushRequest, prepared: protocol.Prepared | None = None
+    ) -> protocol.PushResponse:
+        """``prepared``: the request as it goes on the wire, made already (``push.Batch.wire``)."""
+        prepared = prepared or protocol.compress(protocol.to_json(request))
+        return _decode(protocol.PushResponse, self._call("POST", "/v1/push", prepared=prepared))
 
-    def pull(self, after: int, limit: int = protocol.MAX_BATCH) -> protocol.PullResponse:
+    def pull(self, after: int, limit: int = protocol.PAGE) -> protocol.PullResponse:
         body = self._call("GET", f"/v1/pull?after={int(after)}&limit={int(limit)}")
         return _decode(protocol.PullResponse, body)
 
-    def snapshot(self, after: str, limit: int = protocol.MAX_BATCH) -> protocol.SnapshotPage:
+    def snapshot(self, after: str, limit: int = protocol.PAGE) -> protocol.SnapshotPage:
         query = urllib.parse.urlencode({"after": after, "limit": int(limit)})
         return _decode(protocol.SnapshotPage, self._call("GET", f"/v1/snapshot?{query}"))
 
@@ -87,7 +91,13 @@ class Transport:
 
     # ---- one request --------------------------------------------------------------------------------
     def _call(
-        self, method: str, path: str, body: bytes | None = None, *, auth: bool = True
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        *,
+        auth: bool = True,
+        prepared: protocol.Prepared | None = None,
     ) -> dict[str, Any]:
         headers = {
             "Accept": "application/json",
@@ -96,7 +106,9 @@ class Transport:
         }
         data = None
         if body is not None:
-            data, extra = protocol.compress(body)
+            prepared = protocol.compress(body)
+        if prepared is not None:
+            data, extra = prepared
             headers.update(extra)
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
 import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Enum, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import Boolean, Date, DateTime, Enum, Integer, LargeBinary, String, Text, Uuid, type_coerce
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.schema import Column
 
 from app.services.sync_status import ENTITY_MODELS
@@ -49,25 +51,142 @@ def is_sealed(column: Column[Any]) -> bool:
 
 
 # ---- push: row → wire -----------------------------------------------------------------------------------
+PLAIN, SEALED_TEXT, SEALED_DOC = 0, 1, 2
+_SQLITE = sqlite.dialect()  # the store is SQLite: its stored text is what a raw read returns
+
+# Column types a batch reads as the text SQLite stores (``raw_columns``) and turns into the wire's form
+# directly, instead of making a UUID, a datetime or an enum member only to print it again.
+RAW_TYPES = (Uuid, Date, DateTime, Enum)
+
+
+@functools.cache
+def _plan(entity: str) -> list[tuple[str, int, Any]]:
+    """How each column that travels is read: (name, plain or sealed text or sealed JSON document, the
+    plain value's converter to its wire form: from the typed value or from the stored text)."""
+    return [
+        (
+            name,
+            (SEALED_DOC if (entity, name) in SEALED_JSON else SEALED_TEXT) if is_sealed(column) else PLAIN,
+            _converter(column),
+        )
+        for name, column in columns(entity).items()
+    ]
+
+
+def _converter(column: Column[Any]) -> Any:
+    """None where the value is its own wire form (text, numbers, booleans)."""
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid_text
+    if isinstance(kind, String | Text | Integer | Boolean) and not isinstance(kind, Enum):
+        return None
+    if not isinstance(kind, RAW_TYPES):
+        return to_wire
+    typed = kind.dialect_impl(_SQLITE).result_processor(_SQLITE, None)  # a typed read of stored text
+
+    def slow(stored: str) -> Any:
+        return to_wire(typed(stored) if typed is not None else stored)
+
+    if isinstance(kind, DateTime):
+        return functools.partial(_datetime_text, slow=slow)
+    if isinstance(kind, Date):
+        return functools.partial(_date_text, slow=slow)
+    codes = frozenset(kind.enums)  # stored by code (models.base.enum_type): the code is the wire form
+    return functools.partial(_enum_text, codes=codes, slow=slow)
+
+
+def _datetime_text(value: Any, slow: Any) -> Any:
+    """``to_wire`` of a datetime, from the datetime or from SQLite's "YYYY-MM-DD HH:MM:SS.ffffff"."""
+    if type(value) is not str:
+        return to_wire(value)
+    if len(value) == 26 and value[10] == " " and value[19] == "." and value[:4].isdigit():
+        # isoformat(): a "T" between date and time, and no fraction when it is zero
+        return f"{value[:10]}T{value[11:19]}" if value.endswith(".000000") else f"{value[:10]}T{value[11:]}"
+    return slow(value)
+
+
+def _date_text(value: Any, slow: Any) -> Any:
+    """``to_wire`` of a date, from the date or from SQLite's "YYYY-MM-DD" (the same text)."""
+    if type(value) is not str:
+        return to_wire(value)
+    if len(value) == 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
+        return value
+    return slow(value)
+
+
+def _enum_text(value: Any, codes: frozenset[str], slow: Any) -> Any:
+    """``to_wire`` of an enum member (its code), from the member or from the stored code."""
+    if type(value) is not str:
+        return to_wire(value)
+    return value if value in codes else slow(value)  # not a code: the typed read's error, as before
+
+
+@functools.cache
+def raw_columns(entity: str) -> tuple[list[Any], tuple[str, ...]]:
+    """The entity table's columns to SELECT for a batch, and their names: the ``RAW_TYPES`` columns as
+    the text SQLite stores (the id among them: 32 hex digits)."""
+    table: Any = MODELS[entity].__table__
+    chosen = [
+        type_coerce(c, String).label(c.name) if isinstance(c.type, RAW_TYPES) else c for c in table.columns
+    ]
+    return chosen, tuple(c.name for c in table.columns)
+
+
 def read_fields(store: Store, entity: str, row: Any, names: list[str] | None = None) -> dict[str, Any]:
     """The named columns of ``row`` (all that travel when None) as plaintext JSON values."""
-    cols = columns(entity)
-    wanted = list(cols) if names is None else [n for n in names if n in cols]
-    values: dict[str, Any] = {}
-    for name in wanted:
-        column = cols[name]
-        raw = getattr(row, name)
-        if is_sealed(column):
-            if (entity, name) in SEALED_JSON:
-                values[name] = store.open_json(entity, name, row.id, raw)
+    return FieldReader(store)(entity, {name: getattr(row, name) for name in columns(entity)}, names)
+
+
+class FieldReader:
+    """``read_fields`` for the records of a batch, given as column → value mappings (UUIDs as objects,
+    or as the 32 hex digits SQLite stores). Each sealed column's opener is made once, not once a value
+    (a push opens thousands); tampering comes out as ``Tampering``, as from ``Store.open``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._plans: dict[str, list[tuple[str, int, Any]]] = {}
+
+    def __call__(self, entity: str, record: dict[str, Any], names: list[str] | None = None) -> dict[str, Any]:
+        plan = self._plans.get(entity) or self._plan_for(entity)
+        if names is not None:  # an update: the named columns, in the order named
+            by_name = {step[0]: step for step in plan}
+            plan = [by_name[n] for n in names if n in by_name]
+        row_id = uuid_text(record["id"])  # sealed values are bound to the row's id as text
+        values: dict[str, Any] = {}
+        for name, kind, read in plan:
+            raw = record[name]
+            if raw is None or read is None:  # None stays None; text and numbers are their own wire form
+                values[name] = raw
+            elif kind == PLAIN:
+                values[name] = read(raw)
+            elif kind == SEALED_TEXT:
+                values[name] = read(row_id, raw)
             else:
-                values[name] = store.open(entity, name, row.id, raw)
-        else:
-            values[name] = to_wire(raw)
-    return values
+                values[name] = json.loads(read(row_id, raw))
+        return values
+
+    def _plan_for(self, entity: str) -> list[tuple[str, int, Any]]:
+        """``_plan``'s steps with each sealed column's opener in place of its converter."""
+        plan = [
+            (name, kind, convert if kind == PLAIN else self.store.opener(entity, name))
+            for name, kind, convert in _plan(entity)
+        ]
+        self._plans[entity] = plan
+        return plan
+
+
+def uuid_text(value: Any) -> str:
+    """A UUID as text (hyphenated, lower case, as ``str(UUID)``), from a UUID or from SQLite's 32 hex
+    digits (read as they are stored, a batch skips making thousands of UUID objects only to print them)."""
+    if type(value) is str and len(value) == 32:
+        v = value.lower()
+        return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
 
 
 def to_wire(value: Any) -> Any:
+    if type(value) is str:  # most values
+        return value
     if isinstance(value, enum.Enum):  # its stable code
         return value.value
     if isinstance(value, datetime | date):

@@ -7,7 +7,8 @@ a 4xx status (503 "busy" when a write keeps losing races); a 5xx is a bug.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import gc
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -35,7 +37,7 @@ from sync.protocol import (
     to_json,
 )
 from sync.server import changelog, clocks, conflicts, devices, enrolment, push, snapshot
-from sync.server.body import RequestBodyMiddleware
+from sync.server.body import PARSED, RequestBodyMiddleware
 from sync.server.db import Busy, Storage, default_url
 from sync.server.devices import DeviceInfo
 from sync.server.problems import BUSY, INVALID, METHOD, NOT_FOUND, Refusal
@@ -64,6 +66,29 @@ def current_device(
 CurrentDevice = Annotated[DeviceInfo, Depends(current_device)]
 
 
+class ParsedRequest(Request):
+    """A request whose JSON body ``RequestBodyMiddleware`` has parsed and checked already: FastAPI
+    validates that value instead of parsing the text a second time (a push is hundreds of KB)."""
+
+    async def json(self) -> Any:
+        if PARSED in self.scope:
+            return self.scope[PARSED]
+        return await super().json()
+
+
+class ParsedBodyRoute(APIRoute):
+    """Every route hands its handler a ``ParsedRequest`` (FastAPI's documented way to change the request
+    class); the schema, the validation and the answers stay FastAPI's own."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_parsed_body(request: Request) -> Response:
+            return await handler(ParsedRequest(request.scope, request.receive))
+
+        return with_parsed_body
+
+
 def create_app(database_url: str) -> FastAPI:
     """The ASGI app over one database (migrated already: ``rehabdesk-server migrate``).
 
@@ -86,6 +111,7 @@ def create_app(database_url: str) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.storage = storage
+    app.router.route_class = ParsedBodyRoute
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_ABOVE_BYTES)
     app.add_middleware(RequestBodyMiddleware)
     _install_error_handlers(app)
@@ -96,7 +122,21 @@ def create_app(database_url: str) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """The factory ``rehabdesk-server serve`` hands uvicorn (one call per worker process)."""
-    return create_app(default_url())
+    app = create_app(default_url())
+    tune_garbage_collector()
+    return app
+
+
+def tune_garbage_collector() -> None:
+    """For a server process: a push parses tens of thousands of objects that all live until it is
+    answered, and with Python's default thresholds the collector walked them (and, in its full
+    collections, every module's objects too) again and again: about a tenth of a push's time. What was
+    made at start-up is set aside for good (``gc.freeze``), and the youngest generation is collected
+    after 10,000 allocations instead of 700. Cycles are still collected; only less often."""
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(10_000, older, oldest)
 
 
 def _json(message: Any) -> Response:

@@ -3,19 +3,20 @@
 Cursors must be handed out in the order transactions commit, or a pull could see cursor 101 (committed)
 while 100 (still running) is invisible, move past it, and never see it. So a write collects its entries
 and inserts them as its very last step, under one advisory lock held until commit (PostgreSQL; SQLite
-writers are serial anyway). Everything slow happens before that lock; inside it is one INSERT.
+writers are serial anyway). Everything slow happens before that lock; inside it is one COPY (an INSERT
+on SQLite).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from sync.protocol import PullResponse, ServerChange
+from sync.server.bulk import JsonTexts, insert_rows
 from sync.server.db import LOCK_LOG, lock, utcnow
 from sync.server.problems import CURSOR_AHEAD, CURSOR_EXPIRED, AdminError, Refusal
 from sync.server.schema import ChangeLogEntry, ServerSetting, audit
@@ -25,25 +26,22 @@ MAX_PAGE = 1000
 DEFAULT_PAGE = 500
 
 
-@dataclass
-class Pending:
-    kind: str
-    entity: str
-    entity_id: str
-    op: str
-    hlc: str
-    office_code: str
-    person_id: str | None
-    fields: dict[str, Any]
-    origin_device: str
-    field_clocks: dict[str, str] | None = None
+# The change log's columns a write fills (the cursor is the table's own, taken in row order).
+LOG_COLUMNS = (
+    "kind", "entity", "entity_id", "op", "hlc", "office_code", "county", "person_id", "fields", "field_clocks",
+    "origin_device", "created_at",
+)  # fmt: skip
 
 
 class LogWriter:
-    """Collects a transaction's log entries; ``flush`` writes them last, in order, under the log lock."""
+    """Collects a transaction's log entries; ``flush`` writes them last, in order, under the log lock.
+
+    ``texts`` holds the JSON text of values encoded already (a change's fields, checked on arrival), so
+    the log entry reuses it."""
 
     def __init__(self) -> None:
-        self.pending: list[Pending] = []
+        self.pending: list[tuple[Any, ...]] = []  # rows in LOG_COLUMNS order, created_at left out
+        self.texts = JsonTexts()
 
     def add(
         self,
@@ -59,37 +57,21 @@ class LogWriter:
         field_clocks: dict[str, str] | None = None,
     ) -> None:
         self.pending.append(
-            Pending(
-                kind, entity, entity_id, op, hlc, office_code, person_id, fields, origin_device, field_clocks
+            (
+                kind, entity, entity_id, op, hlc, office_code, county_of(office_code), person_id, fields,
+                field_clocks, origin_device,
             )
-        )
+        )  # fmt: skip
 
     def flush(self, session: Session) -> None:
         if not self.pending:
             return
-        session.flush()  # everything else first: the lock is held only for the INSERT and the commit
+        session.flush()  # everything else first: the lock is held only for the insert and the commit
         lock(session, LOCK_LOG)
         now = utcnow()
-        # One executemany (pipelined by psycopg): the rows go in list order, so cursors follow it.
-        session.execute(
-            insert(ChangeLogEntry.__table__),
-            [
-                {
-                    "kind": p.kind,
-                    "entity": p.entity,
-                    "entity_id": p.entity_id,
-                    "op": p.op,
-                    "hlc": p.hlc,
-                    "office_code": p.office_code,
-                    "county": county_of(p.office_code),
-                    "person_id": p.person_id,
-                    "fields": p.fields,
-                    "field_clocks": p.field_clocks,
-                    "origin_device": p.origin_device,
-                    "created_at": now,
-                }
-                for p in self.pending
-            ],
+        # One COPY (PostgreSQL) or executemany: the rows go in list order, so cursors follow it.
+        insert_rows(
+            session, ChangeLogEntry.__table__, LOG_COLUMNS, [(*p, now) for p in self.pending], self.texts
         )
         self.pending.clear()
 

@@ -24,15 +24,17 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import any_, bindparam, insert, select
+from sqlalchemy import any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from sync.protocol import ENTITIES, MAX_CLOCK_SKEW_MS, UPDATABLE, Change, ChangeResult
 from sync.server import clocks
-from sync.server.body import check_storable
+from sync.server.body import storable_text
+from sync.server.bulk import driver_errors, insert_rows
 from sync.server.changelog import LogWriter
 from sync.server.db import utcnow
 from sync.server.devices import DeviceInfo
@@ -59,17 +61,59 @@ from sync.server.scope import county_of, covers, is_office_code
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MAX_SEQ = 2**63 - 1
 LOAD_CHUNK = 1000  # ids a statement when the records of a batch are read
+# The statements ``Merger._read_while_checking`` sends ahead (PostgreSQL).
+TAKEN = (
+    "SELECT seq, entity, entity_id FROM applied "
+    "WHERE device_id = %s AND seq BETWEEN %s AND %s AND seq = ANY(%s::bigint[])"
+)
+LOCK_RECORDS = "SELECT id FROM record WHERE id = ANY(%s::varchar[]) ORDER BY id FOR UPDATE"
 
 
 def uuid_text(value: object, what: str) -> str:
+    """The canonical (lower-case, hyphenated) form of a UUID the pattern accepts."""
     if not isinstance(value, str) or UUID_PATTERN.match(value) is None:
         raise Refusal(BAD_ID, what=what)
-    return str(uuid.UUID(value))
+    return value.lower()  # what str(uuid.UUID(value)) gives for this form, without making a UUID
 
 
 def check_seq(seq: int) -> None:
     if not 1 <= seq <= MAX_SEQ:
         raise Refusal(BAD_SEQ)
+
+
+# The record table's columns, in the order new records are written.
+RECORD_COLUMNS = (
+    "id", "entity", "office_code", "county", "person_id", "fields", "field_clocks", "field_devices", "hlc",
+    "created_at", "updated_at",
+)  # fmt: skip
+APPLIED_COLUMNS = ("device_id", "seq", "entity", "entity_id", "status", "at")
+
+
+@dataclass(slots=True)
+class NewRecord:
+    """A record a change of this batch makes: the same attributes as ``Record``, kept in memory (later
+    changes of the batch may still change it) and written with the batch's other new records at once."""
+
+    id: str
+    entity: str
+    office_code: str
+    county: str
+    person_id: str | None
+    fields: dict[str, Any]
+    field_clocks: dict[str, Any] | None
+    field_devices: dict[str, Any] | None
+    hlc: str
+    created_at: datetime
+    updated_at: datetime
+
+    def row(self) -> tuple[Any, ...]:
+        return (
+            self.id, self.entity, self.office_code, self.county, self.person_id, self.fields,
+            self.field_clocks, self.field_devices, self.hlc, self.created_at, self.updated_at,
+        )  # fmt: skip
+
+
+AnyRecord = Record | NewRecord
 
 
 @dataclass
@@ -92,17 +136,36 @@ class Merger:
         self.now_ms = now_ms
         self.now = utcnow()
         self.postgres = session.get_bind().dialect.name == "postgresql"  # row locks, arrays
-        self.records: dict[str, Record | None] = {}
+        self.records: dict[str, AnyRecord | None] = {}
+        self.new: dict[str, NewRecord] = {}  # made by this batch, written when it ends
 
     # ---- the batch ----------------------------------------------------------------------------------
     def apply_batch(self, changes: list[Change]) -> list[ChangeResult]:
         """A few statements a batch, not a few a change: the (device, seq) pairs taken and every record
         the batch names are read up front, the changes merge in memory, and what they wrote goes out
-        in bulk when the transaction flushes (``push.push``: records, applied pairs, then the log)."""
+        in bulk: the new records and the applied pairs here, the records changed when the session
+        flushes, and then the log (``push.push``)."""
         if not changes:
             return []
         seqs = sorted({c.seq for c in changes})
-        seen = {
+        if self.postgres:
+            seen, checked, locked = self._read_while_checking(changes, seqs)
+        else:
+            seen, checked, locked = self._seen(seqs), [self._checked(change) for change in changes], None
+        self._load([c for c in checked if isinstance(c, Valid)], locked)
+        applied: list[tuple[Any, ...]] = []
+        results = [
+            self._one(change, check, seen, applied) for change, check in zip(changes, checked, strict=True)
+        ]
+        rows = [record.row() for record in self.new.values()]
+        insert_rows(self.session, Record.__table__, RECORD_COLUMNS, rows, self.log.texts)
+        insert_rows(self.session, Applied.__table__, APPLIED_COLUMNS, applied)
+        self.new.clear()
+        return results
+
+    def _seen(self, seqs: list[int]) -> dict[int, tuple[str, str]]:
+        """The batch's (device, seq) pairs the server has taken already: seq → (entity, id)."""
+        return {
             row.seq: (row.entity, row.entity_id)
             for row in self.session.scalars(
                 select(Applied).where(
@@ -114,15 +177,37 @@ class Merger:
                 )
             )
         }
-        checked = [self._checked(change) for change in changes]
-        self._load([c for c in checked if isinstance(c, Valid)])
-        applied: list[dict[str, Any]] = []
-        results = [
-            self._one(change, check, seen, applied) for change, check in zip(changes, checked, strict=True)
-        ]
-        if applied:
-            self.session.execute(insert(Applied), applied)
-        return results
+
+    def _read_while_checking(
+        self, changes: list[Change], seqs: list[int]
+    ) -> tuple[dict[int, tuple[str, str]], list[Valid | Refusal], set[str]]:
+        """PostgreSQL: the pairs taken, and every record the batch may name locked (in id order), asked
+        for before the changes are checked, and the changes checked while the database looks them up
+        (the driver's pipeline mode: the queries go out at once, their answers are read afterwards).
+        Returns the pairs taken, each change checked, and the ids of the records that exist."""
+        named = sorted(self._named(changes))
+        driver: Any = self.session.connection().connection.driver_connection
+        with driver_errors(), driver.pipeline():
+            taken = driver.execute(TAKEN, (self.device.id, seqs[0], seqs[-1], seqs))
+            locks = [
+                driver.execute(LOCK_RECORDS, (named[start : start + LOAD_CHUNK],))
+                for start in range(0, len(named), LOAD_CHUNK)
+            ]
+            checked = [self._checked(change) for change in changes]
+            seen = {seq: (entity, entity_id) for seq, entity, entity_id in taken.fetchall()}
+            existing = {row[0] for cursor in locks for row in cursor.fetchall()}
+        return seen, checked, existing
+
+    @staticmethod
+    def _named(changes: list[Change]) -> set[str]:
+        """Every id the changes name that could pass ``uuid_text``, as it would come out of it: the ids
+        ``_load`` reads, and those of changes that will be refused (locking those too is harmless)."""
+        named: set[str] = set()
+        for change in changes:
+            for value in (change.id, change.person_id):
+                if isinstance(value, str) and UUID_PATTERN.match(value) is not None:
+                    named.add(value.lower())
+        return named
 
     def _checked(self, change: Change) -> Valid | Refusal:
         try:
@@ -130,12 +215,16 @@ class Merger:
         except Refusal as refusal:
             return refusal
 
-    def _load(self, valid: list[Valid]) -> None:
+    def _load(self, valid: list[Valid], locked: set[str] | None = None) -> None:
         """Read (and on PostgreSQL lock) every record the batch names, and the persons its records
         belong to, in one statement. Locks are taken in id order, the same order in every process, so
-        two batches touching the same records wait for each other instead of deadlocking."""
+        two batches touching the same records wait for each other instead of deadlocking. ``locked``:
+        the ids of the records that exist, locked already (``_read_while_checking``): only those are
+        read (a batch of new records reads none)."""
         ids = sorted({v.id for v in valid} | {v.person_id for v in valid if v.person_id is not None})
         self.records = dict.fromkeys(ids)  # None: not on the server, until a change of this batch makes it
+        if locked is not None:
+            ids = [i for i in ids if i in locked]
         for start in range(0, len(ids), LOAD_CHUNK):
             query = (
                 select(Record)
@@ -159,7 +248,7 @@ class Merger:
         change: Change,
         check: Valid | Refusal,
         seen: dict[int, tuple[str, str]],
-        applied: list[dict[str, Any]],
+        applied: list[tuple[Any, ...]],
     ) -> ChangeResult:
         if change.seq in seen:
             if seen[change.seq] == (change.entity, _id_or_raw(change.id)):
@@ -172,16 +261,7 @@ class Merger:
             status, note = self._apply(valid)
         except Refusal as refusal:
             return refusal.result(change.seq)
-        applied.append(
-            {
-                "device_id": self.device.id,
-                "seq": change.seq,
-                "entity": change.entity,
-                "entity_id": valid.id,
-                "status": status,
-                "at": self.now,
-            }
-        )
+        applied.append((self.device.id, change.seq, change.entity, valid.id, status, self.now))
         seen[change.seq] = (change.entity, valid.id)
         if note is not None:
             return ChangeResult(change.seq, status, note.code, note.message_zh, note.message_en)  # type: ignore[arg-type]
@@ -206,9 +286,10 @@ class Merger:
         if not isinstance(change.fields, dict):
             raise Refusal(INVALID, detail="fields")
         try:
-            check_storable(change.fields)
+            text = storable_text(change.fields)
         except ValueError as exc:
             raise Refusal(INVALID, detail=f"fields: {exc}") from None
+        self.log.texts.remember(change.fields, text)  # the record and its log entry store this text
         parsed = clocks.parse(change.hlc)
         if parsed is None:
             raise Refusal(BAD_HLC)
@@ -224,7 +305,7 @@ class Merger:
         if not self._in_scope(office_code):
             raise Refusal(OUT_OF_SCOPE, office=office_code, scope=self.device.scope)
 
-    def _get(self, record_id: str) -> Record | None:
+    def _get(self, record_id: str) -> AnyRecord | None:
         """A record the batch names, as ``_load`` read and locked it (or as this batch made it)."""
         if record_id not in self.records:  # every id a change names is loaded: this is a safety net
             self.records[record_id] = self.session.get(
@@ -251,28 +332,28 @@ class Merger:
                 return person.office_code
         return valid.change.office_code
 
-    def _create(self, valid: Valid, office: str, clocked: bool) -> Record:
+    def _create(self, valid: Valid, office: str, clocked: bool) -> NewRecord:
         change = valid.change
-        record = Record(
+        record = NewRecord(
             id=valid.id,
             entity=change.entity,
             office_code=office,
             county=county_of(office),
             person_id=valid.person_id,
-            fields=dict(change.fields),
+            fields=change.fields,  # never changed in place (a merge makes a new dict): shared, not copied
             field_clocks=dict.fromkeys(change.fields, valid.hlc) if clocked else None,
             field_devices=dict.fromkeys(change.fields, self.device.id) if clocked else None,
             hlc=valid.hlc,
             created_at=self.now,
             updated_at=self.now,
         )
-        self.session.add(record)
         self.records[record.id] = record
+        self.new[record.id] = record
         self._log_record(record, "insert", record.fields, kind="change")
         return record
 
     def _log_record(
-        self, record: Record, op: str, fields: dict[str, Any], *, kind: str, hlc: str = ""
+        self, record: AnyRecord, op: str, fields: dict[str, Any], *, kind: str, hlc: str = ""
     ) -> None:
         self.log.add(
             kind,
@@ -286,7 +367,7 @@ class Merger:
             self.device.id,
         )
 
-    def _fact(self, valid: Valid, existing: Record | None) -> str:
+    def _fact(self, valid: Valid, existing: AnyRecord | None) -> str:
         self._require_scope(valid.change.office_code)
         if existing is not None:
             if existing.fields == valid.change.fields:
@@ -295,7 +376,7 @@ class Merger:
         self._create(valid, self._office_for(valid), clocked=False)
         return "applied"
 
-    def _last_writer_wins(self, valid: Valid, existing: Record | None) -> str:
+    def _last_writer_wins(self, valid: Valid, existing: AnyRecord | None) -> str:
         if existing is None:
             self._require_scope(valid.change.office_code)
             self._create(valid, self._office_for(valid), clocked=True)
@@ -314,7 +395,7 @@ class Merger:
             self._log_record(existing, "update", won, kind="change", hlc=valid.hlc)
         return "applied"  # a change older than what the server holds is taken, and superseded
 
-    def _set_fields(self, record: Record, values: dict[str, Any], hlc: str, device_id: str) -> None:
+    def _set_fields(self, record: AnyRecord, values: dict[str, Any], hlc: str, device_id: str) -> None:
         record.fields = {**record.fields, **values}
         record.field_clocks = {**(record.field_clocks or {}), **dict.fromkeys(values, hlc)}
         record.field_devices = {**(record.field_devices or {}), **dict.fromkeys(values, device_id)}
@@ -322,7 +403,7 @@ class Merger:
         record.updated_at = self.now
 
     # ---- the person's profile -----------------------------------------------------------------------
-    def _person(self, valid: Valid, existing: Record | None) -> tuple[str, Refusal | None]:
+    def _person(self, valid: Valid, existing: AnyRecord | None) -> tuple[str, Refusal | None]:
         change = valid.change
         new_office = change.fields.get("office_code", change.office_code)
         if "office_code" in change.fields and not is_office_code(new_office):
@@ -363,7 +444,8 @@ class Merger:
         moved_to = existing.fields.get("office_code", old_office)
         if is_office_code(moved_to) and moved_to != old_office:
             # Logs the whole file under the new office, the open conflicts (these ones too) included.
-            transfer(self.session, self.log, existing, moved_to, self.device.id)
+            unsaved = [r for r in self.new.values() if r.person_id == existing.id and r.id != existing.id]
+            transfer(self.session, self.log, existing, moved_to, self.device.id, unsaved)
         else:
             if won:
                 self._log_record(existing, "update", won, kind="change", hlc=valid.hlc)
@@ -373,7 +455,7 @@ class Merger:
             return "applied", Refusal(CONFLICT_OPENED, field=", ".join(d.field for d in disputes))
         return "applied", None
 
-    def _dispute(self, person: Record, name: str, value: Any, hlc: str) -> Conflict:
+    def _dispute(self, person: AnyRecord, name: str, value: Any, hlc: str) -> Conflict:
         """Open (or add to) the conflict over one field, with the server's value and the device's."""
         held = (person.field_clocks or {})[name]
         server_value = {
@@ -400,7 +482,7 @@ class Merger:
         return conflict
 
 
-def log_conflict(log: LogWriter, conflict: Conflict, person: Record, origin: str) -> None:
+def log_conflict(log: LogWriter, conflict: Conflict, person: AnyRecord, origin: str) -> None:
     log.add(
         "conflict",
         "person",
@@ -418,17 +500,27 @@ def conflict_fields(conflict: Conflict) -> dict[str, Any]:
     return {"conflict_id": conflict.id, "field": conflict.field, "values": conflict.values}
 
 
-def transfer(session: Session, log: LogWriter, person: Record, new_office: str, origin: str) -> None:
+def transfer(
+    session: Session,
+    log: LogWriter,
+    person: AnyRecord,
+    new_office: str,
+    origin: str,
+    unsaved: list[NewRecord] | None = None,
+) -> None:
     """Move a person and everything recorded about them to ``new_office``, logging it for both offices.
 
     The old office gets a tombstone first (its devices drop the person and every record with that
     person_id); then the new office gets every record again, the person first, then oldest clock first.
+    ``unsaved``: the person's records made by this transaction and not written yet (the query cannot
+    see them).
     """
     old_office = person.office_code
     query = select(Record).where(Record.person_id == person.id, Record.id != person.id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    others = sorted(session.scalars(query), key=lambda r: (clocks.key(r.hlc), r.id))
+    found: list[AnyRecord] = [*session.scalars(query), *(unsaved or ())]
+    others = sorted(found, key=lambda r: (clocks.key(r.hlc), r.id))
     for record in (person, *others):
         record.office_code = new_office
         record.county = county_of(new_office)

@@ -166,7 +166,8 @@ def test_a_computer_switched_off_at_any_step_resumes_without_loss_or_duplicates(
     b.sync()
     a.sync()
     steps = {s.split(":")[0] for s in stopped_at}
-    assert {"credentials", "meta", "build", "push", "ack", "position", "pull", "apply", "success"} <= steps
+    pushing = {"build", "send", "push", "ack"}
+    assert {"credentials", "meta", *pushing, "position", "pull", "apply", "success"} <= steps
     assert {"begin_snapshot", "snapshot", "apply_snapshot"} <= steps
     assert converged([a, b], server) == []
     check_nothing_lost_nothing_twice([a, b], server, visits)
@@ -178,6 +179,6 @@ def test_the_flow_names_its_steps():
     import inspect
 
     source = inspect.getsource(flow_module)
-    for step in ("credentials", "meta", "build", "push", "ack", "position", "pull", "apply", "begin_snapshot",
-                 "snapshot", "apply_snapshot", "success", "failure"):  # fmt: skip
+    for step in ("credentials", "meta", "build", "send", "push", "ack", "position", "pull", "apply",
+                 "begin_snapshot", "snapshot", "apply_snapshot", "success", "failure"):  # fmt: skip
         assert f'"{step}"' in source

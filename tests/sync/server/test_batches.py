@@ -11,9 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from sync import protocol
 from sync.server import create_app
+from sync.server.bulk import insert_rows
+from sync.server.merge import RECORD_COLUMNS
 from sync.server.schema import Record
 from tests.sync.server.harness import NEIGHBOUR, TOWNSHIP, Device, Server, statuses
 from tests.sync.server.test_concurrency import at_once
@@ -21,18 +25,32 @@ from tests.sync.server.test_concurrency import at_once
 
 @contextmanager
 def statements(server: Server) -> Iterator[list[str]]:
-    """The SQL statements the app sends while the block runs (an executemany counts once)."""
+    """The SQL statements the app sends while the block runs (an executemany counts once), those it
+    sends through the PostgreSQL driver itself (COPY, pipelined reads) included."""
     seen: list[str] = []
     engine = server.app.state.storage.engine
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    with pytest.MonkeyPatch.context() as patch:
+        if server.storage.is_postgres:
+            import psycopg
+
+            def noted(original: Any) -> Any:
+                def run(self: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
+                    seen.append(str(statement))
+                    return original(self, statement, *args, **kwargs)
+
+                return run
+
+            patch.setattr(psycopg.Connection, "execute", noted(psycopg.Connection.execute))
+            patch.setattr(psycopg.Cursor, "copy", noted(psycopg.Cursor.copy))
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
 
 
 def people_with_facts(device: Device, people: int) -> list[protocol.Change]:
@@ -122,3 +140,18 @@ def test_batches_naming_the_same_records_in_opposite_orders_never_deadlock(
         assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
     lost = [r.getMessage() for r in caplog.records if "lost a race" in r.getMessage()]
     assert not [m for m in lost if "Deadlock" in m], lost
+
+
+def test_a_record_made_meanwhile_fails_the_bulk_insert_as_a_race_to_run_again(server: Server) -> None:
+    """New records go in by COPY on PostgreSQL: a record another request made first must still come out
+    as the IntegrityError that ``Storage.write`` answers by running the batch again (where it then finds
+    the record), not as a driver error that would be a 500."""
+    device = server.enrol()
+    person = device.person()
+    device.push_ok([person])
+    with server.storage.read() as session:
+        made = session.get_one(Record, person.id)
+        row = tuple(getattr(made, name) for name in RECORD_COLUMNS)
+    with pytest.raises(IntegrityError), Session(server.storage.engine) as session, session.begin():
+        insert_rows(session, Record.__table__, RECORD_COLUMNS, [row])
+    assert statuses(device.push_ok([person])) == ["duplicate"]  # and the database is fine afterwards
