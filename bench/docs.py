@@ -26,6 +26,9 @@ How to read it:
 - **Offices** are demo offices made through the services (app/demo). Above 1,000 persons they are denser
   (about 100 facts a person against about 43), as a county-size store is. The worker's and the supervisor's
   keys are re-wrapped with the calibrated key derivation, so unlock and start include it as for a user.
+  There is one worker for every 250 persons (DOMAIN.md: tens to a few hundred each), so a worker's Today
+  covers their own caseload; the supervisor's covers the whole office. The rules views are kept, as in an
+  office after its first day; "nothing kept" is the first unlock after the upgrade that brought them.
 - **growth** rows: the value is how many times longer the figure took at the larger office, the reference
   how many times larger the data it reads is (persons for unlock and search, facts for the rest); a ratio
   of at most 1.0x is no worse than linear.
