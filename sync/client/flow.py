@@ -10,6 +10,7 @@ Every step is safe to lose: a computer switched off at any point resumes without
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Generator
@@ -196,6 +197,10 @@ class InFlight(Generic[T]):
         threading.Thread(target=self._run, args=(work,), name="rehabdesk-sync-request", daemon=True).start()
 
     def _run(self, work: Callable[[], T]) -> None:
+        # Ctrl+C is for the main thread: a signal the kernel hands to this one would leave the command
+        # line's loop asleep, deaf to it (time.sleep wakes only for a signal delivered to its own thread).
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             self._value = work()
         except BaseException as error:  # handed to whoever waits, as if raised there
