@@ -90,7 +90,10 @@ def sync(store: Store, args: argparse.Namespace, transport_factory: Any = Transp
             backoff.reset()
             delay = SYNC_EVERY_S
         print(NEXT_TRY.render(seconds=round(delay)), file=sys.stderr, flush=True)
-        time.sleep(delay)
+        # In one-second steps: Python acts on Ctrl+C only when the main thread wakes, and the kernel may
+        # hand the signal to another thread (a request's), which would leave one long sleep deaf to it.
+        for _ in range(max(1, round(delay))):
+            time.sleep(1)
 
 
 def status(store: Store, args: argparse.Namespace) -> int:
