@@ -39,6 +39,15 @@ PLACEHOLDER = "…"
 PAGE_SIZE = 100
 PAGES_PER_FETCH = 3  # what a screen shows, with a page either side; older wishes are dropped
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        PERSON_ID_ROLE,
+    }
+)
 
 RISK_COLOURS = {
     RiskColour.RED: QColor("#d93025"),
@@ -259,8 +268,12 @@ class PeopleModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        # A view asks for a dozen roles a cell at every repaint; most are not ours, and answering them
+        # first keeps a keystroke's repaint of the list cheap.
+        if role not in ANSWERED_ROLES or not index.isValid():
+            return None
         row = index.row()
-        if not index.isValid() or row >= len(self._ids):
+        if row >= len(self._ids):
             return None
         pid = self._ids[row]
         if role == PERSON_ID_ROLE:

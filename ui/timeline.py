@@ -31,6 +31,19 @@ DATE, KIND, SUMMARY, VERSION, REVIEW, BY = range(6)
 HistoryRole = Qt.ItemDataRole.UserRole + 1  # a top row's FactHistory
 VersionRole = Qt.ItemDataRole.UserRole + 2  # the row's FactVersionView
 GREY = QColor("#6b6b6b")
+# The roles the timeline answers; a view asks for a dozen a cell at every repaint, and the rest get None
+# before any work is done.
+ANSWERED_ROLES = frozenset(
+    {
+        HistoryRole,
+        VersionRole,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+    }
+)
 TEXT_FIELDS = ("reason", "notes", "description", "station")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -206,6 +219,8 @@ class TimelineModel(QAbstractItemModel):
         return titles[section] if 0 <= section < len(titles) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in ANSWERED_ROLES:
+            return None
         try:
             return self._data(index, role)
         except Exception:  # a view must never crash on a row; an empty cell is the worst case

@@ -52,6 +52,7 @@ class Sealer:
         self._index_suite = index_suite
         self._index_key = derive(index_suite, master, "blind-index", 32)
         self.audit_key = derive(index_suite, master, "audit-chain", 32)
+        self._openers: dict[tuple[str, str], Callable[[str, bytes], str]] = {}
 
     @property
     def suite(self) -> Suite:
@@ -67,7 +68,12 @@ class Sealer:
         return header + nonce + body
 
     def open(self, table: str, column: str, row: UUID | str, sealed: bytes) -> str:
-        return self.opener(table, column)(str(row), sealed)
+        # One opener a column for the sealer's life (its keys never change): making one per value cost
+        # more than the decryption.
+        opener = self._openers.get((table, column))
+        if opener is None:
+            opener = self._openers[(table, column)] = self.opener(table, column)
+        return opener(str(row), sealed)
 
     def opener(
         self,

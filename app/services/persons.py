@@ -353,32 +353,47 @@ def build_index(store: Store) -> None:
 def summaries(store: Store, ids: list[UUID] | None = None) -> list[PersonSummary]:
     """People as list rows, in the order of ``ids`` (all of the office, by record number, when None)."""
     require_file_reader(store)
+    # Plain columns rather than ORM objects, and one opener a column rather than one a value: a page
+    # of the people list is read on every search keystroke.
+    columns = (
+        Person.id,
+        Person.record_no,
+        Person.name,
+        Person.gender,
+        Person.birth_date,
+        Person.id_number,
+        Person.status,
+        Person.risk_colour,
+        Person.assigned_worker_id,
+    )
     with store.read() as session:
         workers = dict(session.execute(select(User.id, User.login)).all())
         office = Person.office_code == store.office_code
-        query = select(Person).where(
+        query = select(*columns).where(
             office if ids is None else unindexed(Person.office_code) == store.office_code
         )
         if ids is not None:
             query = query.where(Person.id.in_(ids))
-        people = {p.id: p for p in session.scalars(query)}
+        people = {row.id: row for row in session.execute(query)}
         latest_measure = _latest_measures(session, list(people))
     order = ids if ids is not None else sorted(people, key=lambda i: people[i].record_no)
+    name, gender, birth_date, id_number = (
+        store.opener("person", column) for column in ("name", "gender", "birth_date", "id_number")
+    )
     rows = []
     for pid in order:
         person = people.get(pid)
         if person is None:
             continue
+        row = str(pid)
         rows.append(
             PersonSummary(
-                id=person.id,
+                id=pid,
                 record_no=person.record_no,
-                name=store.open("person", "name", pid, person.name) or "",
-                gender=Gender(store.open_json("person", "gender", pid, person.gender)),
-                birth_date=date.fromisoformat(
-                    store.open_json("person", "birth_date", pid, person.birth_date)
-                ),
-                id_number=store.open("person", "id_number", pid, person.id_number) or "",
+                name=name(row, person.name),
+                gender=Gender(json.loads(gender(row, person.gender))),
+                birth_date=date.fromisoformat(json.loads(birth_date(row, person.birth_date))),
+                id_number=id_number(row, person.id_number),
                 status=person.status,
                 risk_colour=person.risk_colour,
                 assigned_worker=workers.get(person.assigned_worker_id) if person.assigned_worker_id else None,

@@ -146,6 +146,45 @@ def test_opening_a_file_shows_the_person_and_every_fact_newest_first(qtbot, ui_c
     assert page.status_table.rowCount() == len(file.status_history)
 
 
+def profile_rows(page: PersonFilePage) -> list[tuple[str, str]]:
+    form = page.profile_form
+    return [
+        (
+            form.itemAt(r, form.ItemRole.LabelRole).widget().text(),
+            form.itemAt(r, form.ItemRole.FieldRole).widget().text(),
+        )
+        for r in range(form.rowCount())
+    ]
+
+
+def test_the_next_file_shows_only_its_own_profile(qtbot, ui_ctx, page):
+    """The profile's rows are reused from file to file: none of the last person's may stay behind."""
+
+    def two_people(store: Store) -> tuple[persons.PersonFile, persons.PersonFile]:
+        files = [persons.read_file(store, row.id) for row in persons.summaries(store)[:60]]
+        larger = max(files, key=lambda f: len(f.profile.work_group))
+        smaller = min(files, key=lambda f: len(f.profile.work_group))
+        return larger, smaller
+
+    larger, smaller = run_op(qtbot, ui_ctx, two_people)
+    extra = len(larger.profile.work_group) - len(smaller.profile.work_group)
+    assert extra > 0, "the demo office gives people work groups of different sizes"
+    open_file(qtbot, page, larger.id)
+    first = profile_rows(page)
+    open_file(qtbot, page, smaller.id)
+    second = profile_rows(page)
+
+    assert len(first) == len(second) + extra
+    values = [value for _, value in second]
+    assert smaller.profile.name in values and smaller.profile.id_number in values
+    assert larger.profile.name not in values and larger.profile.id_number not in values
+    members = [m.name for m in larger.profile.work_group if m.name]
+    assert any(name in value for name in members for _, value in first)
+    assert not any(name in value for name in members for _, value in second)
+    field = page.profile_form.itemAt(1, page.profile_form.ItemRole.FieldRole).widget()
+    assert field.accessibleName() == second[1][0]
+
+
 def test_a_row_reads_as_one_line_and_the_timeline_filters_by_kind(qtbot, ui_ctx, page, person):
     urine = DrugTestInput(person, DEMO_TODAY, SampleType.URINE, TestMethod.ON_SITE, TestResult.NEGATIVE)
     assert summarize(urine) == "尿液 现场检测: 阴性"  # "：" once the zh_CN translation is in

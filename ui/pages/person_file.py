@@ -420,10 +420,23 @@ class PersonFilePage(Page):
         return self._names.get(login) or login
 
     def _show_profile(self, file: PersonFile | None) -> None:
-        while self.profile_form.rowCount():
-            self.profile_form.removeRow(0)
-        if file is None:
-            return
+        rows = [] if file is None else self._profile_rows(file)
+        form = self.profile_form
+        while form.rowCount() > len(rows):
+            form.removeRow(form.rowCount() - 1)
+        # The rows there are keep their labels with new texts: making a selectable label costs more
+        # than the rest of showing a file.
+        for row, (caption, value) in enumerate(rows):
+            if row < form.rowCount():
+                form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(caption)  # type: ignore[attr-defined]
+                field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+                field.setText(value)  # type: ignore[attr-defined]
+            else:
+                field = _value_label(value)
+                form.addRow(caption, field)
+            field.setAccessibleName(caption)
+
+    def _profile_rows(self, file: PersonFile) -> list[tuple[str, str]]:
         p = file.profile
         rows = [
             (self.tr("Name"), p.name),
@@ -443,10 +456,7 @@ class PersonFilePage(Page):
         for member in p.work_group:
             who = " ".join(part for part in (member.name, member.phone) if part)
             rows.append((member.role.label.render(), who))
-        for label, value in rows:
-            field = _value_label(value)
-            field.setAccessibleName(label)
-            self.profile_form.addRow(label, field)
+        return rows
 
     def _show_measures(self, file: PersonFile) -> None:
         table = self.measures_table
