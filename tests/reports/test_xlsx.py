@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app.crypto.kdf import FAST
+from app.demo.load import create_demo_office
+from app.demo.office import SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD
 from app.errors import UserError
 from app.indicators import FigureKind, for_store
-from app.reports import export_report, masked
+from app.reports import export_report, masked, report_for_store
+from app.reports.content import Cell, Column, Fmt, Report, Table
+from app.reports.xlsx import report_xlsx
+from app.store.unlock import open_store
 from models import AuditEntry
+from tests.reports import reference_xlsx
 from tests.reports.conftest import FULL_NAMES
 
 
@@ -143,3 +153,80 @@ def test_a_bad_format_or_an_unwritable_file_is_refused_and_not_audited(store, of
 )
 def test_names_are_masked_to_the_surname(name, shown):
     assert masked(name) == shown
+
+
+# ---- the workbook's XML written directly equals the one openpyxl writes ---------------------------------
+def workbook_facts(data: bytes) -> dict[str, object]:
+    """Everything a reader sees of a workbook: each sheet's cells with their values and styles, the
+    frozen row, the printed title row, the column widths and the page header."""
+    book = load_workbook(io.BytesIO(data))
+    sheets = {}
+    for sheet in book:
+        cells = [
+            (
+                c.coordinate,
+                c.value,
+                c.data_type,
+                c.number_format,
+                bool(c.font.b),
+                c.font.sz if c.font.sz != 11 else None,  # the default font's size: 11 both ways
+                c.font.color.rgb if c.font.color is not None and c.font.color.type == "rgb" else None,
+                c.fill.fill_type,
+                c.fill.fgColor.rgb if c.fill.fill_type else None,
+                bool(c.alignment.wrap_text),
+                c.alignment.vertical,
+            )
+            for row in sheet.iter_rows()
+            for c in row
+            if c.value is not None
+        ]
+        sheets[sheet.title] = {
+            "cells": cells,
+            "freeze": sheet.freeze_panes,
+            "print titles": sheet.print_title_rows,
+            # openpyxl's writer kept its default width (13) as the least: the columns' own are narrower
+            "widths": {k: max(d.width, 13) for k, d in sheet.column_dimensions.items() if d.customWidth},
+            "header": sheet.oddHeader.center.text.replace("&&", "&"),  # openpyxl wrote & as it came
+        }
+    return {"title": book.properties.title, "order": book.sheetnames, "sheets": sheets}
+
+
+def awkward_report(report: Report) -> Report:
+    """The report with a list holding every kind of value and string a writer can trip over."""
+    rows = (
+        (Cell(" 张* "), Cell("A&B <c> \"d\" 'e'"), Cell(date(2026, 2, 28), Fmt.DATE), Cell(None, Fmt.DATE)),
+        (Cell("-"), Cell("+1"), Cell(Decimal("1234.50"), Fmt.MONEY), Cell(None, Fmt.PERCENT)),
+        (Cell("长" * 41), Cell(2 / 3, Fmt.PERCENT), Cell(0, Fmt.INT), Cell("line\nbreak\ttab")),
+        (Cell("x" * 40), Cell(12345678901, Fmt.INT), Cell(0.1, Fmt.PERCENT), Cell("")),
+    )
+    columns = tuple(Column(f"列{i}", 10 + i) for i in range(4))
+    tables = (*report.tables, Table("awkward", "奇怪的值 & <表>", columns, rows, "无。"))
+    return dataclasses.replace(report, title=f"{report.title} & <测试>", tables=tables)
+
+
+def test_the_workbook_equals_the_one_openpyxl_writes_for_a_demo_office(tmp_path):
+    today = date(2026, 6, 30)
+    create_demo_office(tmp_path / "office", persons=40, seed=3, today=today, kdf=FAST)
+    store = open_store(tmp_path / "office", SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD, today=lambda: today)
+    try:
+        reports = [report_for_store(store, "2026-06"), report_for_store(store, "2025", lang="en")]
+    finally:
+        store.close()
+    assert all(t.rows for t in reports[0].tables)  # every list names someone
+    for report in (*reports, awkward_report(reports[0])):
+        assert workbook_facts(report_xlsx(report)) == workbook_facts(reference_xlsx.report_xlsx(report))
+
+
+def test_strings_are_written_as_text_and_control_characters_left_out():
+    report = awkward_report(
+        Report("zh_CN", "标题\x07", (), "", None, (), (), (), False)  # type: ignore[arg-type]
+    )
+    table = dataclasses.replace(
+        report.tables[0],
+        rows=((Cell("=1+1"), Cell("a\x00b\x1fc"), Cell(" lead"), Cell(True)),),  # type: ignore[arg-type]
+    )
+    book = load_workbook(io.BytesIO(report_xlsx(dataclasses.replace(report, tables=(table,)))))
+    assert book.properties.title == "标题 & <测试>"
+    _, (row,) = sheet_rows(book.active, "列0")
+    assert [c.value for c in row] == ["=1+1", "abc", " lead", True]
+    assert row[0].data_type == "s"  # text, not a formula
