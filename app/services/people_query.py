@@ -149,16 +149,24 @@ def query_ids(
         query = query.order_by(Person.record_no)
 
     uuid_of = _uuid_table(store)
-    listed = sorted(allowed) if by_key else []  # type: ignore[type-var]
+    listed = list(allowed) if by_key else []
 
     def rows(session: Any, query: Any) -> list[Any]:
         if not by_key:
             return list(session.execute(query))
-        return [
+        if len(listed) <= IN_LIST_LIMIT:
+            return list(session.execute(query.where(Person.id.in_(listed))))
+        # Each list's rows come in record-number order, and so must all of them together: that order
+        # breaks the ties of a search's rank.
+        found = [
             row
             for i in range(0, len(listed), IN_LIST_LIMIT)
-            for row in session.execute(query.where(Person.id.in_(listed[i : i + IN_LIST_LIMIT])))
+            for row in session.execute(
+                query.add_columns(Person.record_no).where(Person.id.in_(listed[i : i + IN_LIST_LIMIT]))
+            )
         ]
+        found.sort(key=lambda row: row[-1])
+        return [row[:-1] for row in found]
 
     with store.read() as session:
         if sort == "worker":

@@ -70,6 +70,20 @@ def test_relevance_puts_the_best_match_first(store, office):
     assert found == [office["张三"], extra]  # a name starting with 张 before one merely containing it
 
 
+def test_relevance_ties_keep_record_number_order_across_many_matches(store, office, monkeypatch):
+    # Many matches are looked up a list at a time; the ties of a rank must still come by record number.
+    monkeypatch.setattr(people_query, "IN_LIST_LIMIT", 2)
+    for n in range(7):
+        persons.register(
+            store, PersonInput(name=f"张{'一二三四五六七'[n]}", id_number=make_id("19990101", 501 + n))
+        )
+    found = query_ids(store, search="zhang", sort="relevance")
+    by_record = {row.id: row.record_no for row in persons.summaries(store)}
+    assert len(found) == 8
+    assert [by_record[pid] for pid in found] == sorted(by_record[pid] for pid in found)
+    assert found == query_ids(store, search="zhang")  # the same as plain record-number order here
+
+
 def test_filters_use_the_plain_columns(store, office):
     assert names(office, query_ids(store, status=PersonStatus.IN_TREATMENT)) == ["张三"]
     assert set(names(office, query_ids(store, status=PersonStatus.NOT_REPORTED))) == {
