@@ -59,14 +59,16 @@ def insert_rows(
     statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
     driver: Any = session.connection().connection.driver_connection
     with driver_errors(statement), driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            if json_at:
-                values = list(row)
-                for i in json_at:
-                    values[i] = encode(values[i])
-                copy.write_row(values)
-            else:
+        if not json_at:
+            for row in rows:
                 copy.write_row(row)
+            return
+        for row in rows:
+            values = list(row)
+            for i in json_at:
+                if values[i] is not None:  # most field_clocks and field_devices (facts have none)
+                    values[i] = encode(values[i])
+            copy.write_row(values)
 
 
 @contextmanager

@@ -62,11 +62,14 @@ UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 MAX_SEQ = 2**63 - 1
 LOAD_CHUNK = 1000  # ids a statement when the records of a batch are read
 # The statements ``Merger._read_while_checking`` sends ahead (PostgreSQL).
+# The lists go as array literals in one text parameter: the driver's array dumper cost more than the
+# queries (a push names thousands of seqs and ids). Seqs are ints; ids passed ``UUID_PATTERN`` (hex
+# digits and hyphens), so neither needs quoting inside the literal.
 TAKEN = (
     "SELECT seq, entity, entity_id FROM applied "
-    "WHERE device_id = %s AND seq BETWEEN %s AND %s AND seq = ANY(%s::bigint[])"
+    "WHERE device_id = %s AND seq BETWEEN %s AND %s AND seq = ANY(%s::text::bigint[])"
 )
-LOCK_RECORDS = "SELECT id FROM record WHERE id = ANY(%s::varchar[]) ORDER BY id FOR UPDATE"
+LOCK_RECORDS = "SELECT id FROM record WHERE id = ANY(%s::text::varchar[]) ORDER BY id FOR UPDATE"
 
 
 def uuid_text(value: object, what: str) -> str:
@@ -74,6 +77,13 @@ def uuid_text(value: object, what: str) -> str:
     if not isinstance(value, str) or UUID_PATTERN.match(value) is None:
         raise Refusal(BAD_ID, what=what)
     return value.lower()  # what str(uuid.UUID(value)) gives for this form, without making a UUID
+
+
+def array_literal(values: list[int] | list[str]) -> str:
+    """PostgreSQL's text form of an array of ints or of ``UUID_PATTERN`` ids: ``{1,2,3}``."""
+    if values and isinstance(values[0], int):
+        return "{" + ",".join(map(str, map(int, values))) + "}"  # int(): a bool is 1 or 0, as before
+    return "{" + ",".join(values) + "}"  # type: ignore[arg-type]
 
 
 def check_seq(seq: int) -> None:
@@ -188,9 +198,9 @@ class Merger:
         named = sorted(self._named(changes))
         driver: Any = self.session.connection().connection.driver_connection
         with driver_errors(), driver.pipeline():
-            taken = driver.execute(TAKEN, (self.device.id, seqs[0], seqs[-1], seqs))
+            taken = driver.execute(TAKEN, (self.device.id, seqs[0], seqs[-1], array_literal(seqs)))
             locks = [
-                driver.execute(LOCK_RECORDS, (named[start : start + LOAD_CHUNK],))
+                driver.execute(LOCK_RECORDS, (array_literal(named[start : start + LOAD_CHUNK]),))
                 for start in range(0, len(named), LOAD_CHUNK)
             ]
             checked = [self._checked(change) for change in changes]
