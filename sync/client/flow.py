@@ -172,7 +172,11 @@ def _push(
 
 
 def _send(transport: Transport, batch: push.Batch) -> InFlight[protocol.PushResponse]:
-    return InFlight(partial(transport.push, batch.request, batch.wire))
+    def send() -> protocol.PushResponse:
+        prepared = protocol.compress(batch.body) if batch.body is not None else None
+        return transport.push(batch.request, prepared)
+
+    return InFlight(send)
 
 
 def _add(summary: SyncSummary, outcome: push.PushOutcome) -> None:

@@ -33,9 +33,11 @@ T = TypeVar("T")
 class Batch:
     request: protocol.PushRequest
     refused_here: dict[int, Message] = field(default_factory=dict)  # seq → why it could not be built
-    # The request as it goes on the wire (JSON, compressed), made with the batch: while the server works
-    # on the batch before, not after its answer (None: made when sending).
-    wire: protocol.Prepared | None = None
+    # The request's JSON text, made with the batch (it must fit the server's body limit): while the server
+    # works on the batch before, not after its answer (None: made when sending). It is compressed when
+    # sent, on the request's own thread (``flow._send``): zlib lets go of the interpreter meanwhile, so
+    # that runs beside the database thread's work on the next batch instead of before it.
+    body: bytes | None = None
 
     @property
     def seqs(self) -> list[int]:
@@ -100,7 +102,7 @@ def pending_rows(
         query = query.where(OutboxChange.seq.not_in(sorted(skip)))
     if limit is not None:
         query = query.limit(limit)
-    return list(session.execute(query))
+    return session.execute(query).all()  # one fetchall, not a driver call a row
 
 
 @collector.paused()
@@ -150,7 +152,7 @@ def build_batch(
         last = request.changes[-1].seq
         refused = {seq: why for seq, why in refused.items() if seq <= last}
         body = protocol.to_json(request)
-    return Batch(request, refused, protocol.compress(body))
+    return Batch(request, refused, body)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ class Loaded:
             chosen, names = wire.raw_columns(entity)
             stored_id = type_coerce(wire.MODELS[entity].__table__.c.id, String)
             for chunk in _chunks(sorted(ids)):
-                for values in session.execute(select(*chosen).where(stored_id.in_(chunk))):
+                for values in session.execute(select(*chosen).where(stored_id.in_(chunk))).all():
                     record = dict(zip(names, values, strict=True))
                     records[(entity, record["id"])] = record
         officeless = sorted(
@@ -206,13 +208,14 @@ def build_change(
     """One outbox row as the wire's Change, its values read from the row as it is now (from ``loaded``
     when the caller read a batch's records at once)."""
     loaded = loaded or Loaded.of(session, [row])
+    reader = reader or wire.FieldReader(store)
     record = loaded.records.get((row.entity, row.entity_id))
-    record_id = wire.uuid_text(row.entity_id)
+    record_id = reader.uuid(row.entity_id)
     if record is None:
         log.warning("outbox %s: %s %s is not in the store; not sent", row.seq, row.entity, record_id)
         return None
     names = json.loads(row.fields) if row.op == "update" else None
-    fields = (reader or wire.FieldReader(store))(row.entity, record, names)
+    fields = reader(row.entity, record, names)
     office_code = record.get("office_code")
     person_id = record["id"] if row.entity == "person" else record.get("person_id")
     if office_code is None and person_id:  # a work group member: its person's office
@@ -224,7 +227,7 @@ def build_change(
         op=row.op,
         hlc=row.hlc,
         office_code=office_code or store.office_code,
-        person_id=wire.uuid_text(person_id) if person_id else None,
+        person_id=reader.uuid(person_id) if person_id else None,
         fields=fields,
         base=json.loads(row.base) if row.base else None,
     )

@@ -73,7 +73,7 @@ class Transport:
     def push(
         self, request: protocol.PushRequest, prepared: protocol.Prepared | None = None
     ) -> protocol.PushResponse:
-        """``prepared``: the request as it goes on the wire, made already (``push.Batch.wire``)."""
+        """``prepared``: the request as it goes on the wire (compressed), made already (``flow._send``)."""
         prepared = prepared or protocol.compress(protocol.to_json(request))
         return _decode(protocol.PushResponse, self._call("POST", "/v1/push", prepared=prepared))
 

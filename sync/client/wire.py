@@ -145,13 +145,23 @@ class FieldReader:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._plans: dict[str, list[tuple[str, int, Any]]] = {}
+        # A batch names the same ids again and again (a person's id in each of their records, the
+        # worker who recorded them): each id's text is made once.
+        self._uuids: dict[Any, str] = {}
+
+    def uuid(self, value: Any) -> str:
+        """``uuid_text(value)``, remembered."""
+        text = self._uuids.get(value)
+        if text is None:
+            text = self._uuids[value] = uuid_text(value)
+        return text
 
     def __call__(self, entity: str, record: dict[str, Any], names: list[str] | None = None) -> dict[str, Any]:
         plan = self._plans.get(entity) or self._plan_for(entity)
         if names is not None:  # an update: the named columns, in the order named
             by_name = {step[0]: step for step in plan}
             plan = [by_name[n] for n in names if n in by_name]
-        row_id = uuid_text(record["id"])  # sealed values are bound to the row's id as text
+        row_id = self.uuid(record["id"])  # sealed values are bound to the row's id as text
         values: dict[str, Any] = {}
         for name, kind, read in plan:
             raw = record[name]
@@ -168,7 +178,13 @@ class FieldReader:
     def _plan_for(self, entity: str) -> list[tuple[str, int, Any]]:
         """``_plan``'s steps with each sealed column's opener in place of its converter."""
         plan = [
-            (name, kind, convert if kind == PLAIN else self.store.opener(entity, name))
+            (
+                name,
+                kind,
+                (self.uuid if convert is uuid_text else convert)
+                if kind == PLAIN
+                else self.store.opener(entity, name),
+            )
             for name, kind, convert in _plan(entity)
         ]
         self._plans[entity] = plan
