@@ -8,9 +8,12 @@ is met by one qualifying fact inside it, even one recorded later with its true, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from app.rules.catalogue import HAIR_WINDOW, TEST_WINDOW, VISIT_WINDOW
@@ -29,6 +32,7 @@ class ScheduleKind(LabelledEnum):
     VISIT = ("visit", "走访谈话", "visit")
 
 
+_TEST, _HAIR = ScheduleKind.TEST, ScheduleKind.HAIR
 RULES = {ScheduleKind.TEST: TEST_WINDOW, ScheduleKind.HAIR: HAIR_WINDOW, ScheduleKind.VISIT: VISIT_WINDOW}
 
 
@@ -88,31 +92,89 @@ class _Plan:
 
     kind: ScheduleKind
     unit_months: int
-    days: list[date]  # sorted days of the facts that meet a window
+    per_unit: tuple[int, ...]  # windows in each unit (measure year or visit period); past the end, the last
     colour: ColourRules | None = None  # visits only
     since: date | None = None  # visits only: windows ending before the colour took effect are not due
 
-    def parts(self, tl: Timeline, clock: MeasureClock, unit: int) -> int:
-        if self.colour is not None:
-            return self.colour.visits
-        rules = tl.policy.measures[clock.measure.kind]
-        year = unit + 1
-        return rules.tests_in_year(year) if self.kind is ScheduleKind.TEST else rules.hair_tests_in_year(year)
+    def parts(self, unit: int) -> int:
+        per_unit = self.per_unit
+        return per_unit[min(unit + 1, len(per_unit)) - 1] if per_unit else 0
+
+    def days(self, tl: Timeline) -> list[date]:
+        """Sorted days of the facts that meet a window."""
+        if self.kind is _TEST:
+            return tl.window_test_days
+        if self.kind is _HAIR:
+            return tl.hair_test_days
+        assert self.colour is not None
+        return tl.visit_days(self.colour.visit_kinds)
 
 
-def _plan(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None) -> _Plan:
-    if kind is ScheduleKind.TEST:
-        return _Plan(kind, 12, tl.window_test_days)
-    if kind is ScheduleKind.HAIR:
-        return _Plan(kind, 12, tl.hair_test_days)
+def _plan(tl: Timeline, clock: MeasureClock, kind: ScheduleKind, risk: RiskResult | None) -> _Plan:
+    if kind is _TEST:
+        return _Plan(kind, 12, tl.policy.measures[clock.measure.kind].tests_per_year)
+    if kind is _HAIR:
+        return _Plan(kind, 12, tl.policy.measures[clock.measure.kind].hair_tests_per_year)
     risk = risk or assess(tl)
     colour = tl.policy.colours[risk.colour]
-    days = tl.visit_days(colour.visit_kinds)
-    return _Plan(kind, colour.visit_period_months, days, colour, risk.since)
+    return _Plan(kind, colour.visit_period_months, (colour.visits,), colour, risk.since)
 
 
 def _unit_of(clock: MeasureClock, day: date, unit_months: int) -> int:
     return max(months_elapsed(clock.start, clock.virtual(day)), 0) // unit_months
+
+
+# A window's place and days before the person's facts are looked at: (unit, index, of, opens, due).
+_Slot = tuple[int, int, int, date, date]
+
+
+def _slots(
+    clock: MeasureClock,
+    plan: _Plan,
+    visible: timedelta,
+    first_unit: int,
+    last_unit: int,
+    closing_from: date | None,
+    opening_by: date | None,
+    *,
+    capped: bool = False,
+) -> Iterator[_Slot]:
+    """The windows of units first_unit..last_unit; only those still open on `closing_from` and opened by
+    `opening_by` when given (the caseload screen needs a handful, not the whole term). They depend on
+    the measure's dates and the plan's numbers only, never on the person's facts. `capped`: the caller
+    knows last_unit is not past the unit of the measure's end."""
+    if not capped and not clock.provisional:
+        last_unit = min(last_unit, _unit_of(clock, clock.end, plan.unit_months))
+    for unit in range(max(first_unit, 0), last_unit + 1):
+        parts = plan.parts(unit)
+        for index, (first, last) in enumerate(cut(clock.start, plan.unit_months, unit, parts)):
+            if first > clock.nominal_end:
+                return
+            opens, due = clock.real(first), clock.real(min(last, clock.nominal_end))
+            if opens > clock.last_day or (opening_by is not None and opens > opening_by):
+                return
+            due = min(due, clock.last_day)
+            if closing_from is not None and due + visible < closing_from:
+                continue
+            yield unit, index, parts, opens, due
+
+
+def _fill(tl: Timeline, clock: MeasureClock, plan: _Plan, slots: Iterable[_Slot]) -> Iterator[Window]:
+    """The windows of these slots, met (or excused) by the person's facts."""
+    visible = timedelta(days=tl.policy.tasks.missed_visible_days)
+    excuse = tl.policy.leave.excuses_windows
+    since = plan.since
+    days: list[date] | None = None
+    for unit, index, parts, opens, due in slots:
+        if since is not None and due < since:
+            continue
+        if days is None:
+            days = plan.days(tl)
+        met_on = first_between(days, opens, due)
+        excused = met_on is None and excuse and tl.on_leave_throughout(opens, due)
+        yield Window(
+            plan.kind, clock.measure.id, unit, index, parts, opens, due, due + visible, met_on, excused
+        )
 
 
 def _windows(
@@ -125,29 +187,62 @@ def _windows(
     closing_from: date | None = None,
     opening_by: date | None = None,
 ) -> Iterator[Window]:
-    """The windows of units first_unit..last_unit; only those still open on `closing_from` and opened by
-    `opening_by` when given (the caseload screen needs a handful, not the whole term)."""
+    """The windows of units first_unit..last_unit (see _slots), met by the person's facts."""
     visible = timedelta(days=tl.policy.tasks.missed_visible_days)
-    excuse = tl.policy.leave.excuses_windows
-    final_unit = _unit_of(clock, clock.end, plan.unit_months) if not clock.provisional else last_unit
-    for unit in range(max(first_unit, 0), min(last_unit, final_unit) + 1):
-        parts = plan.parts(tl, clock, unit)
-        for index, (first, last) in enumerate(cut(clock.start, plan.unit_months, unit, parts)):
-            if first > clock.nominal_end:
-                return
-            opens, due = clock.real(first), clock.real(min(last, clock.nominal_end))
-            if opens > clock.last_day or (opening_by is not None and opens > opening_by):
-                return
-            due = min(due, clock.last_day)
-            if (plan.since is not None and due < plan.since) or (
-                closing_from is not None and due + visible < closing_from
-            ):
-                continue
-            met_on = first_between(plan.days, opens, due)
-            excused = met_on is None and excuse and tl.on_leave_throughout(opens, due)
-            yield Window(
-                plan.kind, clock.measure.id, unit, index, parts, opens, due, due + visible, met_on, excused
-            )
+    slots = _slots(clock, plan, visible, first_unit, last_unit, closing_from, opening_by)
+    return _fill(tl, clock, plan, slots)
+
+
+# Slots shared within a caseload (see shared_slots): people reported on the same day under the same
+# numbers have the same windows, only met by different facts. Keyed by all a slot depends on.
+_shared: ContextVar[dict[tuple[Any, ...], tuple[_Slot, ...]] | None] = ContextVar(
+    "shared_slots", default=None
+)
+
+
+@contextmanager
+def shared_slots() -> Iterator[None]:
+    """Within it (one caseload, one thread), windows_today() lays out each measure's windows once for all
+    the people whose measures have the same dates, instead of once per person. Forgotten on leaving."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _months_today(tl: Timeline) -> tuple[int, int]:
+    """Whole months of the current measure (in its own time) from its start to the first day an unmet
+    window may still be listed, and to today (or its last day): the bounds of windows_today()'s units,
+    whatever their length."""
+    clock = tl.clock
+    assert clock is not None
+    earliest = tl.today - timedelta(days=tl.policy.tasks.missed_visible_days)
+    first = months_elapsed(clock.start, clock.virtual(max(earliest, clock.start)))
+    last = months_elapsed(clock.start, clock.virtual(max(min(tl.today, clock.last_day), clock.start)))
+    return max(first, 0), max(last, 0)
+
+
+def _slots_today(tl: Timeline, clock: MeasureClock, plan: _Plan) -> tuple[_Slot, ...]:
+    shared = _shared.get()
+    visible_days = tl.policy.tasks.missed_visible_days
+    key: tuple[Any, ...] | None = None
+    if shared is not None:
+        key = (
+            *(clock.start, clock.nominal_end, clock.end, clock.closed_on, clock.provisional),
+            *(clock.suspensions, clock.shifts, plan.unit_months, plan.per_unit, visible_days, tl.today),
+        )
+        found = shared.get(key)
+        if found is not None:
+            return found
+    first, last = tl.once("months_today", _months_today)
+    lo, hi = first // plan.unit_months, last // plan.unit_months
+    # hi is the unit of a day no later than the measure's end, so it is capped already.
+    today = tl.today
+    slots = tuple(_slots(clock, plan, timedelta(days=visible_days), lo, hi, today, today, capped=True))
+    if shared is not None:
+        shared[key] = slots  # type: ignore[index]
+    return slots
 
 
 def windows_today(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = None) -> list[Window]:
@@ -155,12 +250,9 @@ def windows_today(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = No
     clock = tl.clock
     if clock is None:
         return []
-    plan = _plan(tl, kind, risk)
-    today = tl.today
-    earliest = today - timedelta(days=tl.policy.tasks.missed_visible_days)
-    lo = _unit_of(clock, max(earliest, clock.start), plan.unit_months)
-    hi = _unit_of(clock, max(min(today, clock.last_day), clock.start), plan.unit_months)
-    return list(_windows(tl, clock, plan, lo, hi, closing_from=today, opening_by=today))
+    plan = _plan(tl, clock, kind, risk)
+    slots = _slots_today(tl, clock, plan)
+    return list(_fill(tl, clock, plan, slots)) if slots else []
 
 
 def _clock_for(tl: Timeline, measure_id: RecordId | None) -> MeasureClock | None:
@@ -189,7 +281,7 @@ def timeline_windows(tl: Timeline, kind: ScheduleKind, *, measure_id: RecordId |
     clock = _clock_for(tl, measure_id)
     if clock is None:
         return []
-    plan = _plan(tl, kind, None)
+    plan = _plan(tl, clock, kind, None)
     return list(_windows(tl, clock, plan, 0, _unit_of(clock, clock.end, plan.unit_months) + 1))
 
 
@@ -205,7 +297,7 @@ def windows_due_between(
     going backwards, so the first one opening or falling due after `last` ends the search.
     tests/indicators/test_fast_path.py checks it against timeline_windows() on a demo office.
     """
-    plan = _plan(tl, kind, None)
+    plan = _plan(tl, clock, kind, None)
     start_unit = _unit_of(clock, first, plan.unit_months)
     end_unit = _unit_of(clock, clock.end, plan.unit_months) + 1  # timeline_windows' last unit
     # closing_from: a window due before `first` (due + the days an unmet window stays listed, before
@@ -231,7 +323,7 @@ def next_window(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = None
     clock = tl.clock
     if clock is None:
         return None
-    plan = _plan(tl, kind, risk)
+    plan = _plan(tl, clock, kind, risk)
     start = _unit_of(clock, max(min(tl.today, clock.last_day), clock.start), plan.unit_months)
     last = _unit_of(clock, clock.end, plan.unit_months) + 1
     for window in _windows(tl, clock, plan, start, last):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from uuid import UUID
 
 from app.rules import catalogue as rules
@@ -192,6 +193,7 @@ _ESCALATION_RULES = {
 }
 
 
+@lru_cache(maxsize=64)  # a policy has a few sets of kinds; a caseload asks for them at every visit task
 def _kinds(kinds: frozenset[VisitKind]) -> Message:
     ordered = [k for k in VisitKind if k in kinds]
     return Text("、".join(k.label.zh for k in ordered), " or ".join(k.label.en for k in ordered))()

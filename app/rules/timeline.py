@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, TypeVar
 
-from app.rules.facts import LeaveFact, MeasureFacts, PersonFacts, StatusEvent, TestFact
+from app.rules.facts import LeaveFact, MeasureFacts, PersonFacts, StatusEvent, TestFact, VisitFact
 from app.rules.lifecycle import MeasureClock, clocks_for, current_clock, sorted_events
 from app.rules.periods import ONE_DAY
 from app.rules.policy import Policy
@@ -21,6 +22,9 @@ from models.enums import SampleType, TestResult, VisitKind
 
 # A test taken meets a window whatever it found; a refusal or an invalid test does not.
 TAKEN = frozenset({TestResult.NEGATIVE, TestResult.POSITIVE})
+_NEGATIVE, _POSITIVE, _REFUSED = TestResult.NEGATIVE, TestResult.POSITIVE, TestResult.REFUSED
+_HAIR = SampleType.HAIR
+_ON = attrgetter("on")
 T = TypeVar("T")
 
 
@@ -42,7 +46,7 @@ class Timeline:
         self.measures: list[MeasureFacts] = sorted(person.measures, key=lambda m: (m.ordered_on, m.id))
         self.clocks: list[MeasureClock] = clocks_for(self.measures, self.events, policy, today)
         self.clock = current_clock(self.clocks, today)
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str | frozenset[VisitKind], Any] = {}  # once()'s names, visit_days' kinds
 
     def once(self, name: str, compute: Callable[[Timeline], T]) -> T:
         """`compute(self)`, worked out on first use and shared by every rule that asks for `name`."""
@@ -52,26 +56,33 @@ class Timeline:
 
     @cached_property
     def _tests(self) -> _TestIndex:
-        """One pass over the tests for everything the rules ask of them."""
+        """One pass over the tests for everything the rules ask of them.
+
+        The hottest loop of a caseload (a county's half a million tests): the enum members are module
+        constants (a member looked up on its class costs more than the test itself) and the last day
+        comes from one max() over all days, checked against today only when a test lies after it.
+        """
         samples = self.policy.tests.window_samples
-        index = _TestIndex([], [], [], [], None)
-        today = self.today
-        for t in self.person.tests:
+        window_days: list[date] = []
+        hair_days: list[date] = []
+        positive: list[TestFact] = []
+        refused: list[TestFact] = []
+        tests = self.person.tests
+        for t in tests:
             result = t.result
-            if result is TestResult.NEGATIVE or result is TestResult.POSITIVE:
-                if t.sample in samples:
-                    index.window_days.append(t.on)
-                if t.sample is SampleType.HAIR:
-                    index.hair_days.append(t.on)
-                if result is TestResult.POSITIVE:
-                    index.positive.append(t)
-            elif result is TestResult.REFUSED:
-                index.refused.append(t)
-            if t.on <= today and (index.last_on is None or t.on > index.last_on):
-                index.last_on = t.on
-        index.window_days.sort()
-        index.hair_days.sort()
-        return index
+            if result is _NEGATIVE or result is _POSITIVE:
+                sample = t.sample
+                if sample in samples:
+                    window_days.append(t.on)
+                if sample is _HAIR:
+                    hair_days.append(t.on)
+                if result is _POSITIVE:
+                    positive.append(t)
+            elif result is _REFUSED:
+                refused.append(t)
+        window_days.sort()
+        hair_days.sort()
+        return _TestIndex(window_days, hair_days, positive, refused, _last_until(tests, self.today))
 
     @property
     def window_test_days(self) -> list[date]:
@@ -95,25 +106,16 @@ class Timeline:
         """The last test of any result up to today: a refusal is contact too, the person was there."""
         return self._tests.last_on
 
-    @cached_property
-    def _visits(self) -> tuple[dict[VisitKind, list[date]], date | None]:
-        by_kind: dict[VisitKind, list[date]] = {}
-        last: date | None = None
-        today = self.today
-        for v in self.person.visits:
-            by_kind.setdefault(v.kind, []).append(v.on)
-            if v.on <= today and (last is None or v.on > last):
-                last = v.on
-        return by_kind, last
-
     def visit_days(self, kinds: frozenset[VisitKind]) -> list[date]:
         """Days (sorted) of visits of the given kinds."""
-        by_kind = self._visits[0]
-        return sorted(day for kind in kinds for day in by_kind.get(kind, ()))
+        found = self._memo.get(kinds)
+        if found is None:
+            found = self._memo[kinds] = sorted([v.on for v in self.person.visits if v.kind in kinds])
+        return found
 
-    @property
+    @cached_property
     def last_visit_on(self) -> date | None:
-        return self._visits[1]
+        return _last_until(self.person.visits, self.today)
 
     @cached_property
     def leaves(self) -> list[LeaveFact]:
@@ -142,6 +144,14 @@ class Timeline:
 
     def on_leave(self, day: date) -> bool:
         return self.on_leave_throughout(day, day)
+
+
+def _last_until(facts: tuple[TestFact, ...] | tuple[VisitFact, ...], today: date) -> date | None:
+    """The latest day of these facts up to `today` (facts are seldom dated ahead: one max() is enough)."""
+    last = max(map(_ON, facts), default=None)
+    if last is not None and last > today:
+        last = max((day for day in map(_ON, facts) if day <= today), default=None)
+    return last
 
 
 def leave_last_day(leave: LeaveFact) -> date:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from app.errors import UserError
 from app.rules import facts as rf
 from app.rules.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, load_policy
-from app.rules.schedule import ScheduleKind, Window, next_due
+from app.rules.schedule import ScheduleKind, Window, next_due, shared_slots
 from app.rules.tasks import Review, review
 from app.services.caseload_reader import read_person_facts
 from app.store.store import Changes, Store
@@ -130,7 +130,7 @@ def caseload(store: Store, today: date | None = None, worker_id: UUID | None = N
         everyone = person_facts(store, mine)
     cache = _cache(store)
     out: dict[UUID, Review] = {}
-    with collector_paused():
+    with collector_paused(), shared_slots():
         for pid, facts in everyone.items():
             kept = cache.reviews.get(pid)
             # The same facts object, day and policy give the same review: only the people a write
