@@ -339,13 +339,17 @@ def build_index(store: Store) -> None:
                 Person.office_code == store.office_code
             )
         )
+        open_name, open_aliases, open_id_number = (
+            store.opener("person", column) for column in ("name", "aliases", "id_number")
+        )
         for pid, name, aliases, id_number in rows:
+            row = str(pid)
             store.index.put(
                 make_entry(
                     pid,
-                    store.open("person", "name", pid, name) or "",
-                    store.open_json("person", "aliases", pid, aliases) or [],
-                    store.open("person", "id_number", pid, id_number) or "",
+                    open_name(row, name),
+                    (json.loads(open_aliases(row, aliases)) if aliases is not None else None) or [],
+                    open_id_number(row, id_number),
                 )
             )
 
