@@ -83,7 +83,7 @@ def queue(store: Store) -> list[ConflictItem]:
     require_supervisor(store)
     views = open_conflicts(store)
     ids = [v.person_id for v in views if v.person_id is not None]
-    names = {s.id: s.name for s in persons.summaries(store, list(dict.fromkeys(ids)))} if ids else {}
+    names = {pid: named.name for pid, named in persons.names(store, ids).items()}
     with store.read() as session:
         state = session.get(SyncState, STATE_ROW)
         our_device = state.device_id if state else None

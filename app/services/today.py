@@ -11,6 +11,7 @@ from app.rules.tasks import Severity, TaskKind
 from app.services import caseload, persons, reviews, users
 from app.store.store import Store
 from models.enums import FactKind, RiskColour
+from models.text import current_language
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ def due_items(store: Store, today: date | None = None, worker_id: UUID | None = 
     day = today or store.today()
     reviews = caseload.caseload(store, day, worker_id)
     concerned = [pid for pid, r in reviews.items() if r.tasks or r.warnings]
-    people = {p.id: p for p in persons.summaries(store, concerned)}
+    people = persons.names(store, concerned)
+    lang = current_language()  # once: a whole office's Today renders tens of thousands of messages
     items: list[DueItem] = []
     for pid in concerned:
         person, review = people.get(pid), reviews[pid]
@@ -50,11 +52,11 @@ def due_items(store: Store, today: date | None = None, worker_id: UUID | None = 
                     task.kind,
                     None,
                     task.rule,
-                    task.rule_name.render(),
+                    task.rule_name.render(lang),
                     task.opens,
                     task.due,
                     task.overdue,
-                    task.message.render(),
+                    task.message.render(lang),
                 )
             )
         for warning in review.warnings:
@@ -67,11 +69,11 @@ def due_items(store: Store, today: date | None = None, worker_id: UUID | None = 
                     None,
                     warning.severity,
                     warning.rule,
-                    warning.rule_name.render(),
+                    warning.rule_name.render(lang),
                     warning.on,
                     None,
                     False,
-                    warning.message.render(),
+                    warning.message.render(lang),
                 )
             )
     items.sort(key=lambda i: (not i.overdue, i.due or i.opens, i.kind is None, i.record_no))
@@ -101,7 +103,7 @@ def returned_items(store: Store, worker_id: UUID | None = None) -> list[Returned
     records = reviews.pending(store, recorded_by=worker_id, returned_only=True)
     if not records:
         return []
-    people = {p.id: p for p in persons.summaries(store, list({r.person_id for r in records}))}
+    people = persons.names(store, {r.person_id for r in records})
     names = {u.login: u.display_name or u.login for u in users.list_users(store)}
     items = [
         ReturnedItem(

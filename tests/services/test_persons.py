@@ -100,3 +100,19 @@ def test_sealed_columns_hold_no_plaintext(store):
         for column in ("name", "id_number", "residence_address"):
             raw = getattr(row, column)
             assert "王五".encode() not in raw and make_id(seq=105).encode() not in raw
+
+
+@pytest.mark.parametrize("limit", [persons.IN_LIST_LIMIT, 1])  # looked up by key, or with the office
+def test_names_and_summaries_agree_in_the_order_asked(store, monkeypatch, limit):
+    monkeypatch.setattr(persons, "IN_LIST_LIMIT", limit)
+    people = [
+        register(store, name, make_id(seq=seq)) for name, seq in (("张三", 101), ("李四", 103), ("王五", 105))
+    ]
+    asked = [people[2], people[0]]
+    rows = persons.summaries(store, asked)
+    assert [row.id for row in rows] == asked
+    assert [row.name for row in rows] == ["王五", "张三"]
+    named = persons.names(store, [*asked, people[2]])
+    assert list(named) == asked
+    assert [(n.record_no, n.name) for n in named.values()] == [(r.record_no, r.name) for r in rows]
+    assert persons.names(store, []) == {}

@@ -60,8 +60,8 @@ def load_queue(store: Store, filters: Filters) -> Queue:
         until=filters.until,
     )
     people = {
-        p.id: f"{p.name}  {p.record_no}"
-        for p in persons.summaries(store, list({r.person_id for r in records}))
+        pid: f"{named.name}  {named.record_no}"
+        for pid, named in persons.names(store, {r.person_id for r in records}).items()
     }
     return Queue(records, people, users.list_users(store))
 
