@@ -8,11 +8,13 @@ is met by one qualifying fact inside it, even one recorded later with its true, 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -126,6 +128,7 @@ def _unit_of(clock: MeasureClock, day: date, unit_months: int) -> int:
 
 # A window's place and days before the person's facts are looked at: (unit, index, of, opens, due).
 _Slot = tuple[int, int, int, date, date]
+_LAST = itemgetter(1)  # of a (first, last) window
 
 
 def _slots(
@@ -138,16 +141,27 @@ def _slots(
     opening_by: date | None,
     *,
     capped: bool = False,
+    ending_from: date | None = None,
 ) -> Iterator[_Slot]:
     """The windows of units first_unit..last_unit; only those still open on `closing_from` and opened by
     `opening_by` when given (the caseload screen needs a handful, not the whole term). They depend on
-    the measure's dates and the plan's numbers only, never on the person's facts. `capped`: the caller
-    knows last_unit is not past the unit of the measure's end."""
+    the measure's dates and the plan's numbers only, never on the person's facts.
+
+    `capped`: the caller knows last_unit is not past the unit of the measure's end. `ending_from`: a day
+    in measure time, virtual(d) for a calendar day d on or before closing_from - visible; the windows
+    ending before it are passed over unseen (a binary search, not a walk through a year of monthly
+    windows), which changes nothing: such a window is due before d (a measure-time day before virtual(d)
+    maps before d), so closing_from would skip it; and a window before it that would have ended the
+    search (opening too late) means the first one looked at ends it too, as windows only move forward.
+    """
     if not capped and not clock.provisional:
         last_unit = min(last_unit, _unit_of(clock, clock.end, plan.unit_months))
     for unit in range(max(first_unit, 0), last_unit + 1):
         parts = plan.parts(unit)
-        for index, (first, last) in enumerate(cut(clock.start, plan.unit_months, unit, parts)):
+        windows = cut(clock.start, plan.unit_months, unit, parts)
+        begin = 0 if ending_from is None else bisect_left(windows, ending_from, key=_LAST)
+        for index in range(begin, len(windows)):
+            first, last = windows[index]
             if first > clock.nominal_end:
                 return
             opens, due = clock.real(first), clock.real(min(last, clock.nominal_end))
@@ -211,16 +225,17 @@ def shared_slots() -> Iterator[None]:
         _shared.reset(token)
 
 
-def _months_today(tl: Timeline) -> tuple[int, int]:
-    """Whole months of the current measure (in its own time) from its start to the first day an unmet
-    window may still be listed, and to today (or its last day): the bounds of windows_today()'s units,
-    whatever their length."""
+def _months_today(tl: Timeline) -> tuple[date, int, int]:
+    """For windows_today(), whatever the windows' length: the first day (in the current measure's own
+    time) an unmet window may end and still be listed today, and the whole months from the measure's
+    start to it and to today (or the measure's last day), the bounds of the units to look at."""
     clock = tl.clock
     assert clock is not None
     earliest = tl.today - timedelta(days=tl.policy.tasks.missed_visible_days)
-    first = months_elapsed(clock.start, clock.virtual(max(earliest, clock.start)))
+    ending_from = clock.virtual(max(earliest, clock.start))
+    first = months_elapsed(clock.start, ending_from)
     last = months_elapsed(clock.start, clock.virtual(max(min(tl.today, clock.last_day), clock.start)))
-    return max(first, 0), max(last, 0)
+    return ending_from, max(first, 0), max(last, 0)
 
 
 def _slots_today(tl: Timeline, clock: MeasureClock, plan: _Plan) -> tuple[_Slot, ...]:
@@ -235,11 +250,11 @@ def _slots_today(tl: Timeline, clock: MeasureClock, plan: _Plan) -> tuple[_Slot,
         found = shared.get(key)
         if found is not None:
             return found
-    first, last = tl.once("months_today", _months_today)
+    ending_from, first, last = tl.once("months_today", _months_today)
     lo, hi = first // plan.unit_months, last // plan.unit_months
     # hi is the unit of a day no later than the measure's end, so it is capped already.
-    today = tl.today
-    slots = tuple(_slots(clock, plan, timedelta(days=visible_days), lo, hi, today, today, capped=True))
+    today, visible = tl.today, timedelta(days=visible_days)
+    slots = tuple(_slots(clock, plan, visible, lo, hi, today, today, capped=True, ending_from=ending_from))
     if shared is not None:
         shared[key] = slots  # type: ignore[index]
     return slots
