@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.clock import parse_hlc
 from app.errors import NotFound, Refused
-from app.search import make_entry
+from app.search import Entry, make_entry
 from app.services import codec
 from app.services.inputs import PersonInput, WorkGroupMemberInput
 from app.services.people_access import PERSON_NOT_FOUND, require_file_reader, require_person
@@ -335,28 +335,25 @@ def _profile(store: Store, person: Person) -> PersonInput:
     return codec.build(PersonInput, values)
 
 
-def build_index(store: Store) -> None:
-    """Decrypt every name, alias and ID number once, into memory only (called at unlock)."""
-    store.index.clear()
+def index_entries(store: Store) -> Iterator[Entry]:
+    """Every person's search entry: each name, alias and ID number opened, into memory only."""
     with store.read() as session:
         rows = session.execute(
             select(Person.id, Person.name, Person.aliases, Person.id_number).where(
                 Person.office_code == store.office_code
             )
+        ).all()
+    open_name, open_aliases, open_id_number = (
+        store.opener("person", column) for column in ("name", "aliases", "id_number")
+    )
+    for pid, name, aliases, id_number in rows:
+        row = str(pid)
+        yield make_entry(
+            pid,
+            open_name(row, name),
+            (json.loads(open_aliases(row, aliases)) if aliases is not None else None) or [],
+            open_id_number(row, id_number),
         )
-        open_name, open_aliases, open_id_number = (
-            store.opener("person", column) for column in ("name", "aliases", "id_number")
-        )
-        for pid, name, aliases, id_number in rows:
-            row = str(pid)
-            store.index.put(
-                make_entry(
-                    pid,
-                    open_name(row, name),
-                    (json.loads(open_aliases(row, aliases)) if aliases is not None else None) or [],
-                    open_id_number(row, id_number),
-                )
-            )
 
 
 def summaries(store: Store, ids: list[UUID] | None = None) -> list[PersonSummary]:

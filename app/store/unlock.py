@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from app.crypto.sealer import TamperedError
 from app.crypto.suites import Suite
 from app.errors import Refused, Tampering, UserError
 from app.paths import DataDir
+from app.search import SearchIndex
 from app.store import migrate
 from app.store.backup import backup_before_migration
 from app.store.engine import make_engine
@@ -275,7 +277,7 @@ def _open_unlocked(
         store = Store(data_dir, unlocked.keyring, unlocked.master, engine, device_id.value, actor, today)
         from app.services import persons
 
-        persons.build_index(store)
+        store.index = SearchIndex(partial(persons.index_entries, store))  # filled when first asked
         return store
     except BaseException:
         engine.dispose()

@@ -18,7 +18,14 @@ from sqlalchemy import event
 
 from app.crypto.kdf import FAST
 from app.demo.load import create_demo_office
-from app.demo.office import SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD, WORKER_LOGINS, WORKER_PASSWORD
+from app.demo.office import (
+    ADMIN_LOGIN,
+    ADMIN_PASSWORD,
+    SUPERVISOR_LOGIN,
+    SUPERVISOR_PASSWORD,
+    WORKER_LOGINS,
+    WORKER_PASSWORD,
+)
 from app.store.store import Store
 from app.store.unlock import open_store
 from ui.context import UiContext
@@ -79,3 +86,15 @@ def supervisor_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
     yield UiContext(runner, demo_dir, store.actor, store.keyring.office_name, lambda: DEMO_TODAY)
     runner.shutdown()
     assert offenders == []
+
+
+@pytest.fixture
+def admin_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
+    store = open_store(demo_dir, ADMIN_LOGIN, ADMIN_PASSWORD, today=lambda: DEMO_TODAY)
+    offenders = watch_gui_thread(store)
+    runner = OpRunner(show_error)
+    runner.attach(store)
+    assert store.actor is not None
+    yield UiContext(runner, demo_dir, store.actor, store.keyring.office_name, lambda: DEMO_TODAY)
+    runner.shutdown()
+    assert offenders == [], "database calls ran on the GUI thread"

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 from uuid import uuid4
 
-import pytest
 from PySide6.QtWidgets import QLabel
 
-from app.demo.office import ADMIN_LOGIN, ADMIN_PASSWORD, WORKER_LOGINS
+from app.demo.office import WORKER_LOGINS
 from app.services import audit_log
-from app.store.unlock import open_store
-from tests.ui.conftest import DEMO_TODAY, watch_gui_thread
 from tests.ui.test_accessibility import unnamed
 from ui.context import UiContext
-from ui.errors import show_error
 from ui.main_window import MainWindow
-from ui.ops import OpRunner
 from ui.pages.audit import AuditPage
 
 WAIT = 60_000
@@ -29,18 +22,6 @@ class _Nav:
     def open_person(self, person_id, action=None) -> None: ...
 
     def show_page(self, key: str) -> None: ...
-
-
-@pytest.fixture
-def admin_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
-    store = open_store(demo_dir, ADMIN_LOGIN, ADMIN_PASSWORD, today=lambda: DEMO_TODAY)
-    offenders = watch_gui_thread(store)
-    runner = OpRunner(show_error)
-    runner.attach(store)
-    assert store.actor is not None
-    yield UiContext(runner, demo_dir, store.actor, store.keyring.office_name, lambda: DEMO_TODAY)
-    runner.shutdown()
-    assert offenders == [], "database calls ran on the GUI thread"
 
 
 def opened(qtbot, ctx: UiContext) -> AuditPage:

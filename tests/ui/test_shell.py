@@ -26,6 +26,28 @@ def test_a_supervisor_sees_review(qtbot, supervisor_ctx):
     assert "review" in keys
 
 
+def index_loaded(qtbot, ctx) -> bool:
+    """Asked on the database thread, after every op queued before it (the window's first ones)."""
+    box: list[bool] = []
+    ctx.runner.run(lambda store: store.index.loaded, on_done=box.append)
+    qtbot.waitUntil(lambda: bool(box))
+    return box[0]
+
+
+def test_a_worker_window_fills_the_search_index_after_its_first_page(qtbot, ui_ctx):
+    assert not index_loaded(qtbot, ui_ctx)  # the unlock opened no name
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    assert index_loaded(qtbot, ui_ctx)  # ready before the first search can be typed
+
+
+def test_the_administrators_window_never_opens_the_names(qtbot, admin_ctx):
+    window = MainWindow(admin_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert not index_loaded(qtbot, admin_ctx)
+
+
 def test_lock_hides_everything_and_the_password_brings_it_back(qtbot, ui_ctx):
     window = MainWindow(ui_ctx)
     qtbot.addWidget(window)
