@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -12,8 +14,9 @@ from app.indicators.data import Dataset
 from app.indicators.load import load_dataset
 from app.indicators.period import Period, Scope
 from app.indicators.series import Series, first_day_needed, series
+from app.services import caseload
 from app.services.caseload import collector_paused
-from app.store.store import Store
+from app.store.store import Changes, Store
 from models.text import Text
 
 PERIOD_NOT_STARTED = Text(
@@ -65,8 +68,56 @@ def prepare(store: Store, period: str, scope: str | None = None) -> tuple[Datase
 
 def for_store(store: Store, period: str, scope: str | None = None) -> Indicators:
     """Every indicator of the store's data for `period` ("2026-10", "2026-Q4", "2026") and `scope`."""
+    return computed(store, period, scope)[2]
+
+
+@dataclass
+class _Kept:
+    """The last indicators worked out from a store, with the dataset and frame they came from."""
+
+    generation: int = 0  # how many writes the store has told of
+    key: tuple[Any, ...] | None = None
+    found: tuple[Dataset, Frame, Indicators] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_kept: weakref.WeakKeyDictionary[Store, _Kept] = weakref.WeakKeyDictionary()
+
+
+def _kept_for(store: Store) -> _Kept:
+    kept = _kept.get(store)
+    if kept is None:
+        kept = _kept[store] = _Kept()
+
+        def forget(changes: Changes) -> None:  # any write may change a figure: work them out again
+            kept.generation += 1
+            kept.found = None
+
+        store.listeners.append(forget)
+    return kept
+
+
+def computed(store: Store, period: str, scope: str | None = None) -> tuple[Dataset, Frame, Indicators]:
+    """The indicators of `period` and `scope` (as for_store), with the dataset and the frame they were
+    worked out in, for the report's lists. The last ones are kept until the store is written to, the day
+    changes or the office's policy does: exporting the report of the figures on screen (the Indicators
+    page's export) does not read and work out a county's figures a second time."""
+    kept = _kept_for(store)
+    with kept.lock:
+        generation = kept.generation
+        chosen = Scope.parse(scope) if scope and scope.strip() else Scope(store.office_code)
+        key = (Period.parse(period), chosen, store.today(), caseload.policy_for(store))
+        if kept.found is not None and kept.key == key:
+            return kept.found
     with collector_paused():  # a county's figures make a million small objects, none of them cyclic
-        return compute(*prepare(store, period, scope))
+        data, parsed, chosen = prepare(store, period, scope)
+        frame = Frame(data, parsed, chosen)
+        found = (data, frame, compute(data, parsed, chosen, frame=frame))
+        frame.release()  # kept: the report's lists need few timelines
+    with kept.lock:
+        if kept.generation == generation:  # nothing was written meanwhile
+            kept.key, kept.found = key, found
+    return found
 
 
 def _text(text: Text) -> dict[str, str]:

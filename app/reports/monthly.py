@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from app.indicators import Dataset, Indicators, PersonRecord, Scope, compute, prepare
+from app.indicators import Dataset, Indicators, PersonRecord, Scope
 from app.indicators.compute import FigureKind, Frame
 from app.indicators.data import SUPERVISED
 from app.indicators.period import PeriodKind
 from app.indicators.series import UNASSIGNED
+from app.indicators.summary import computed
 from app.reports.content import Cell, Chart, Column, Fmt, Report, Table
 from app.reports.names import record_names, shown
 from app.rules import catalogue
@@ -496,10 +497,9 @@ def report_for_store(
     store: Store, period: str, scope: str | None = None, *, full_names: bool = False, lang: str | None = None
 ) -> Report:
     """The report of the store's data. Reading only: the export that writes it out is what is audited."""
+    # The figures on screen when the Indicators page exports them (app.indicators.summary.computed).
+    data, frame, ind = computed(store, period, scope)
     with caseload.collector_paused():  # a county's report makes a million small objects, none cyclic
-        data, parsed, chosen = prepare(store, period, scope)
-        frame = Frame(data, parsed, chosen)
-        ind = compute(data, parsed, chosen, frame=frame)
         return build_report(
             data,
             ind,
