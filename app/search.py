@@ -111,7 +111,10 @@ class SearchIndex:
         return len(self._ready())
 
     def put(self, entry: Entry) -> None:
-        self._ready()[entry.person_id] = entry
+        """Add or replace one person's entry (after the write that changed them committed)."""
+        with self._lock:
+            if self._load is None:  # not filled yet: the fill will read the committed person anyway
+                self._entries[entry.person_id] = entry
 
     def get(self, person_id: UUID) -> Entry | None:
         return self._ready().get(person_id)
@@ -120,7 +123,8 @@ class SearchIndex:
         return list(self._ready().values())
 
     def remove(self, person_id: UUID) -> None:
-        self._ready().pop(person_id, None)
+        with self._lock:
+            self._entries.pop(person_id, None)
 
     def clear(self) -> None:
         """Forget every entry, for good (the store is closing)."""
