@@ -116,19 +116,26 @@ STATUS, COLOUR, MEASURE = _members(PersonStatus), _members(RiskColour), _members
 SAMPLE, RESULT, VISIT = _members(SampleType), _members(TestResult), _members(VisitKind)
 VIOLATION, ESCALATION, FLAG = _members(ViolationKind), _members(EscalationKind), _members(RiskFlagKind)
 NEGATIVE = TestResult.NEGATIVE
-_DAYS: dict[str, date] = {}
+
+
+class _Days(dict[str | None, date | None]):
+    """ISO text → one shared date object per day (a caseload holds a million dates over a few thousand
+    days); None → None. Read as ``_DAYS[text]``: a plain subscript, parsing only a day not seen before."""
+
+    def __missing__(self, text: str) -> date:
+        found = self[text] = date.fromisoformat(text)
+        return found
+
+
+_DAYS = _Days({None: None})
 
 
 def _day(text: str) -> date:
-    """One shared date object per day: a caseload holds a million dates over a few thousand days."""
-    found = _DAYS.get(text)
-    if found is None:
-        found = _DAYS[text] = date.fromisoformat(text)
-    return found
+    return _DAYS[text]  # type: ignore[return-value]
 
 
 def _maybe_day(text: str | None) -> date | None:
-    return None if text is None else _day(text)
+    return _DAYS[text]
 
 
 def dashed(hex_id: str) -> str:
@@ -219,12 +226,25 @@ def _keep(cursor: Any, store: Store, made: dict[str, Raw]) -> None:
         log.info("rules views not kept this time: %s", type(exc).__name__)
 
 
+class _Uuids(dict[str | None, UUID | None]):
+    """Hex text → one UUID per person or user; None → None."""
+
+    def __missing__(self, hex_id: str) -> UUID:
+        found = self[hex_id] = UUID(hex_id)
+        return found
+
+
 class Decoder:
-    """Plain facts → the rules' objects, with the shared dates and the shared id-less facts."""
+    """Plain facts → the rules' objects, with the shared dates and the shared id-less facts.
+
+    person() runs once for each person of a county (10,000 at unlock), so it calls the fact classes
+    positionally, looks dates, ids and enum members up by subscript, and skips the kinds a person has
+    none of. tests/services/test_rules_view.py checks it against a plain reading of the same rows.
+    """
 
     def __init__(self, today: date) -> None:
         self.today = today
-        self.uuids: dict[str, UUID] = {}
+        self.uuids = _Uuids({None: None})
         # Visits and negative tests carry no id, so two of the same kind on the same day are equal, and
         # being frozen they can be one object: a county's caseload has about a million of them over a
         # few thousand days, so sharing them spares most of the objects (time and memory), while each
@@ -234,12 +254,7 @@ class Decoder:
         self.negatives = _Shared(lambda on, sample: rf.TestFact(None, on, SAMPLES[sample], NEGATIVE))
 
     def uuid(self, hex_id: str | None) -> UUID | None:
-        if hex_id is None:
-            return None
-        found = self.uuids.get(hex_id)
-        if found is None:
-            found = self.uuids[hex_id] = UUID(hex_id)
-        return found
+        return self.uuids[hex_id]
 
     def learnt(self, recorded_at: str) -> date:
         """The local day the office recorded it (deadlines run from there), never after the day planned for."""
@@ -247,42 +262,72 @@ class Decoder:
         return min(local, self.today)
 
     def person(self, pid: str, status: str, colour: str | None, raw: Raw) -> rf.PersonFacts:
+        day, uuids = _DAYS, self.uuids
+        measures, events, negatives, tests, visits, leaves, violations, agreements, reports, flags = raw[:10]
         return rf.PersonFacts(
-            person_id=self.uuid(pid),  # type: ignore[arg-type]
-            status=STATUS[status],
-            risk_colour=COLOUR.get(colour),  # type: ignore[arg-type]
-            risk_override=self.override(raw[OVERRIDE]),
-            risk_assessment=self.assessment(raw[ASSESSMENT]),
-            measures=tuple(
-                rf.MeasureFacts(mid, MEASURE[kind], _day(ordered), _maybe_day(reported), _maybe_day(ends))
-                for mid, kind, ordered, reported, ends in raw[MEASURES]
-            ),
-            status_events=tuple(
-                rf.StatusEvent(eid, _day(on), STATUS[was] if was else STATUS[now], STATUS[now], self.uuid(by))
-                for eid, on, was, now, by in raw[EVENTS]
-            ),
-            tests=(*map(self.negatives.__getitem__, raw[NEGATIVES]), *map(self.test, raw[TESTS])),
-            visits=tuple(map(self.visits.__getitem__, raw[VISITS])),
-            leaves=tuple(
-                rf.LeaveFact(fid, _day(on), _day(ends), _maybe_day(returned))
-                for fid, on, ends, returned in raw[LEAVES]
-            ),
-            violations=tuple(
-                rf.ViolationFact(fid, _day(on), VIOLATION[kind], days, self.learnt(recorded))
-                for fid, on, kind, days, recorded in raw[VIOLATIONS]
-            ),
-            agreements=tuple(
-                rf.AgreementFact(fid, _day(on), measure, _maybe_day(until))
-                for fid, on, measure, until in raw[AGREEMENTS]
-            ),
-            police_reports=tuple(
-                rf.PoliceReportFact(fid, _day(on), ESCALATION[kind], frozenset(incidents))
-                for fid, on, kind, incidents in raw[REPORTS]
-            ),
-            risk_flags=tuple(
-                rf.RiskFlag(fid, _day(on), FLAG[kind], _maybe_day(until))
-                for fid, on, kind, until in raw[FLAGS]
-            ),
+            uuids[pid],  # type: ignore[arg-type]
+            STATUS[status],
+            COLOUR.get(colour),  # type: ignore[arg-type]
+            None if raw[OVERRIDE] is None else self.override(raw[OVERRIDE]),
+            tuple(
+                [
+                    rf.MeasureFacts(mid, MEASURE[kind], day[ordered], day[reported], day[ends])  # type: ignore[arg-type]
+                    for mid, kind, ordered, reported, ends in measures
+                ]
+            )
+            if measures
+            else (),
+            tuple(
+                [
+                    rf.StatusEvent(eid, day[on], STATUS[was or now], STATUS[now], uuids[by])  # type: ignore[arg-type]
+                    for eid, on, was, now, by in events
+                ]
+            )
+            if events
+            else (),
+            (*map(self.negatives.__getitem__, negatives), *map(self.test, tests)),
+            tuple(map(self.visits.__getitem__, visits)),
+            tuple(
+                [
+                    rf.LeaveFact(fid, day[on], day[ends], day[returned])  # type: ignore[arg-type]
+                    for fid, on, ends, returned in leaves
+                ]
+            )
+            if leaves
+            else (),
+            tuple(
+                [
+                    rf.ViolationFact(fid, day[on], VIOLATION[kind], days, self.learnt(recorded))  # type: ignore[arg-type]
+                    for fid, on, kind, days, recorded in violations
+                ]
+            )
+            if violations
+            else (),
+            tuple(
+                [
+                    rf.AgreementFact(fid, day[on], measure, day[until])  # type: ignore[arg-type]
+                    for fid, on, measure, until in agreements
+                ]
+            )
+            if agreements
+            else (),
+            tuple(
+                [
+                    rf.PoliceReportFact(fid, day[on], ESCALATION[kind], frozenset(incidents))  # type: ignore[arg-type]
+                    for fid, on, kind, incidents in reports
+                ]
+            )
+            if reports
+            else (),
+            tuple(
+                [
+                    rf.RiskFlag(fid, day[on], FLAG[kind], day[until])  # type: ignore[arg-type]
+                    for fid, on, kind, until in flags
+                ]
+            )
+            if flags
+            else (),
+            None if raw[ASSESSMENT] is None else self.assessment(raw[ASSESSMENT]),
         )
 
     def test(self, row: tuple[Any, ...]) -> rf.TestFact:
@@ -290,15 +335,11 @@ class Decoder:
         fid, on, sample, result, recorded = row
         return rf.TestFact(fid, _day(on), SAMPLE[sample], RESULT[result], self.learnt(recorded))
 
-    def assessment(self, row: tuple[Any, ...] | None) -> rf.RiskAssessment | None:
-        if row is None:
-            return None
+    def assessment(self, row: tuple[Any, ...]) -> rf.RiskAssessment:
         fid, on, drivers = row
         return rf.RiskAssessment(fid, _day(on), tuple(tuple(d) for d in drivers))
 
-    def override(self, row: tuple[Any, ...] | None) -> rf.RiskOverride | None:
-        if row is None:
-            return None
+    def override(self, row: tuple[Any, ...]) -> rf.RiskOverride:
         fid, on, colour, until, by = row
         return rf.RiskOverride(fid, _day(on), COLOUR[colour], _maybe_day(until), self.uuid(by))
 

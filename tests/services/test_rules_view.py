@@ -6,20 +6,32 @@ from __future__ import annotations
 import importlib
 import shutil
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
 from app.crypto.kdf import FAST
 from app.demo.load import create_demo_office
 from app.demo.office import WORKER_LOGINS, WORKER_PASSWORD
+from app.rules import facts as rf
 from app.services import caseload_reader, facts, persons
 from app.services.caseload_reader import KEPT, SAMPLES, VISIT_KINDS, read_person_facts
 from app.services.inputs import RiskAssessmentInput, RiskFlagInput, RiskOverrideInput, VisitInput
 from app.store.store import Store
 from app.store.unlock import open_store
-from models.enums import RiskColour, RiskFlagKind, VisitKind
+from models.enums import (
+    EscalationKind,
+    MeasureKind,
+    PersonStatus,
+    RiskColour,
+    RiskFlagKind,
+    SampleType,
+    TestResult,
+    ViolationKind,
+    VisitKind,
+)
 
 TODAY = date(2026, 6, 30)
 RULES_TABLES = importlib.import_module("app.store.migrations.versions.0006_rules_view").RULES_TABLES
@@ -157,3 +169,82 @@ def test_one_persons_read_after_a_form_is_not_written_back_but_the_next_whole_re
     assert someone.hex not in kept(data_dir)  # no commit for one person's file
     read(data_dir)
     assert someone.hex in kept(data_dir)
+
+
+def _plain_person(pid: str, status: str, colour: str | None, raw: list, today: date) -> rf.PersonFacts:
+    """A person's plain values read the plain way (keywords, a fresh date and UUID each time): what
+    caseload_reader.Decoder.person() must give, however it goes about it."""
+
+    def day(text: str | None) -> date | None:
+        return None if text is None else date.fromisoformat(text)
+
+    def uuid(hex_id: str | None) -> UUID | None:
+        return None if hex_id is None else UUID(hex_id)
+
+    def learnt(recorded_at: str) -> date:
+        return min(datetime.fromisoformat(recorded_at).replace(tzinfo=UTC).astimezone().date(), today)
+
+    R = caseload_reader
+    override, assessment = raw[R.OVERRIDE], raw[R.ASSESSMENT]
+    return rf.PersonFacts(
+        person_id=UUID(pid),
+        status=PersonStatus(status),
+        risk_colour=None if colour is None else RiskColour(colour),
+        risk_override=None
+        if override is None
+        else rf.RiskOverride(
+            override[0], day(override[1]), RiskColour(override[2]), day(override[3]), uuid(override[4])
+        ),
+        measures=tuple(
+            rf.MeasureFacts(m, MeasureKind(k), day(o), day(r), day(e)) for m, k, o, r, e in raw[R.MEASURES]
+        ),
+        status_events=tuple(
+            rf.StatusEvent(e, day(on), PersonStatus(was or now), PersonStatus(now), uuid(by))
+            for e, on, was, now, by in raw[R.EVENTS]
+        ),
+        tests=(
+            *(
+                rf.TestFact(None, date.fromordinal(code >> 4), SAMPLES[code & 15], TestResult.NEGATIVE)
+                for code in raw[R.NEGATIVES]
+            ),
+            *(
+                rf.TestFact(f, day(on), SampleType(s), TestResult(r), learnt(rec))
+                for f, on, s, r, rec in raw[R.TESTS]
+            ),
+        ),
+        visits=tuple(
+            rf.VisitFact(None, date.fromordinal(code >> 4), VISIT_KINDS[code & 15]) for code in raw[R.VISITS]
+        ),
+        leaves=tuple(rf.LeaveFact(f, day(on), day(e), day(b)) for f, on, e, b in raw[R.LEAVES]),
+        violations=tuple(
+            rf.ViolationFact(f, day(on), ViolationKind(k), n, learnt(rec))
+            for f, on, k, n, rec in raw[R.VIOLATIONS]
+        ),
+        agreements=tuple(rf.AgreementFact(f, day(on), m, day(u)) for f, on, m, u in raw[R.AGREEMENTS]),
+        police_reports=tuple(
+            rf.PoliceReportFact(f, day(on), EscalationKind(k), frozenset(i)) for f, on, k, i in raw[R.REPORTS]
+        ),
+        risk_flags=tuple(rf.RiskFlag(f, day(on), RiskFlagKind(k), day(u)) for f, on, k, u in raw[R.FLAGS]),
+        risk_assessment=None
+        if assessment is None
+        else rf.RiskAssessment(assessment[0], day(assessment[1]), tuple(tuple(d) for d in assessment[2])),
+    )
+
+
+def test_the_decoder_gives_what_a_plain_reading_of_the_same_rows_gives(data_dir):
+    store = unlocked(data_dir)
+    try:
+        with store.read() as session:
+            cursor = session.connection().connection.driver_connection
+            people = caseload_reader._person_rows(cursor, store.office_code, None)
+            raw = caseload_reader.FactReader(store, session, None).raw()
+    finally:
+        store.close()
+    rows = {pid: raw.get(pid) or caseload_reader._empty() for pid in people}
+    # Every slot of a kept view is filled for someone, so every branch of the decoder is exercised.
+    assert all(any(r[slot] for r in rows.values()) for slot in range(12))
+    decoder = caseload_reader.Decoder(TODAY)
+    for pid, (status, colour) in people.items():
+        assert decoder.person(pid, status, colour, rows[pid]) == _plain_person(
+            pid, status, colour, rows[pid], TODAY
+        )
