@@ -6,6 +6,8 @@ exports) and names the rule in the user's language, so a worker can see why the 
 
 from __future__ import annotations
 
+from functools import cache
+
 from models.text import Message, Text
 
 TEST_WINDOW = "test.window"
@@ -57,6 +59,7 @@ RULE_NAMES: dict[str, Text] = {
 }
 
 
+@cache  # one message per rule, shared by every task and warning it makes (messages are never changed)
 def rule_name(rule: str) -> Message:
     """The rule's name as a message, ready to be a parameter of another message."""
     return RULE_NAMES[rule]()

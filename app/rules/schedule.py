@@ -173,8 +173,11 @@ def _slots(
             yield unit, index, parts, opens, due
 
 
-def _fill(tl: Timeline, clock: MeasureClock, plan: _Plan, slots: Iterable[_Slot]) -> Iterator[Window]:
-    """The windows of these slots, met (or excused) by the person's facts."""
+def _fill(
+    tl: Timeline, clock: MeasureClock, plan: _Plan, slots: Iterable[_Slot], *, unsettled: bool = False
+) -> Iterator[Window]:
+    """The windows of these slots, met (or excused) by the person's facts; `unsettled`: only those
+    neither met nor excused."""
     visible = timedelta(days=tl.policy.tasks.missed_visible_days)
     excuse = tl.policy.leave.excuses_windows
     since = plan.since
@@ -186,6 +189,8 @@ def _fill(tl: Timeline, clock: MeasureClock, plan: _Plan, slots: Iterable[_Slot]
             days = plan.days(tl)
         met_on = first_between(days, opens, due)
         excused = met_on is None and excuse and tl.on_leave_throughout(opens, due)
+        if unsettled and (met_on is not None or excused):
+            continue
         yield Window(
             plan.kind, clock.measure.id, unit, index, parts, opens, due, due + visible, met_on, excused
         )
@@ -260,14 +265,17 @@ def _slots_today(tl: Timeline, clock: MeasureClock, plan: _Plan) -> tuple[_Slot,
     return slots
 
 
-def windows_today(tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = None) -> list[Window]:
-    """The current measure's windows that matter today: open now, or unmet and still on the list."""
+def windows_today(
+    tl: Timeline, kind: ScheduleKind, risk: RiskResult | None = None, *, unsettled: bool = False
+) -> list[Window]:
+    """The current measure's windows that matter today: open now, or unmet and still on the list.
+    `unsettled`: only those neither met nor excused (the tasks), without making the others."""
     clock = tl.clock
     if clock is None:
         return []
     plan = _plan(tl, clock, kind, risk)
     slots = _slots_today(tl, clock, plan)
-    return list(_fill(tl, clock, plan, slots)) if slots else []
+    return list(_fill(tl, clock, plan, slots, unsettled=unsettled)) if slots else []
 
 
 def _clock_for(tl: Timeline, measure_id: RecordId | None) -> MeasureClock | None:

@@ -247,9 +247,7 @@ class _Builder:
         clock = self.tl.clock
         assert clock is not None
         for kind, (task_kind, text) in _WINDOW_TASKS.items():
-            for w in windows_today(self.tl, kind, self.risk):
-                if w.settled:
-                    continue
+            for w in windows_today(self.tl, kind, self.risk, unsettled=True):
                 found.append(w)
                 self.task(
                     w.rule,
