@@ -35,6 +35,10 @@ MAX_CLOCK_SKEW_MS = 5 * 60 * 1000  # a device clock further off than this is ref
 # so fewer, larger batches cost less a change; the body limits below still hold (a device halves a batch
 # that does not fit, and the server refuses one with too many JSON objects as too large).
 MAX_BATCH = 2000
+# Pushes of one device a server takes at once (``Meta.push_window``): a device sends its next batch while
+# the server still works on the one before, and the server applies them in the order sent
+# (``PushRequest.follows``), so both ends work at the same time instead of by turns.
+PUSH_WINDOW = 2
 PAGE = 500  # changes a device asks for per pull or snapshot page (the server serves up to 1000)
 MAX_BODY_BYTES = 8 * 1024 * 1024  # after decompression; larger bodies get 413
 GZIP_ABOVE_BYTES = 2048
@@ -86,6 +90,9 @@ class Meta:
     # A device that has had a higher seq confirmed sends those changes again: the server was restored
     # from an older backup. None without a (valid) token, and from servers that predate it.
     device_seq: int | None = None
+    # How many pushes of one device this server takes at once, applied in the order sent (1: one
+    # after the other, each sent once the answer to the one before is in; servers that predate it).
+    push_window: int = 1
 
 
 @dataclass
@@ -130,6 +137,11 @@ class PushRequest:
     changes: list[Change]
     protocol: int = PROTOCOL_VERSION
     client_time_ms: int = 0
+    # The highest seq of the batch this device sent just before this one, when that batch may still be
+    # on its way (``Meta.push_window``): the server applies this batch only once it has answered a
+    # batch reaching that seq, waiting a moment for it; otherwise it refuses it (409 out_of_order) and
+    # the device sends it again after the answer to the one before.
+    follows: int | None = None
 
 
 @dataclass

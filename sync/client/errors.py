@@ -111,6 +111,11 @@ class TooLarge(SyncError):
     """The request body was over the server's limit: send fewer changes at once."""
 
 
+class OutOfOrder(SyncError):
+    """A batch sent while the one before was on its way reached the server without it: send it again
+    once the answer to the one before is in (``sync.protocol.PushRequest.follows``)."""
+
+
 def problem_message(code: str, message_zh: str, message_en: str) -> Message:
     """A server's own sentence (it comes in both languages), for errors we have no wording of our own for."""
     zh = message_zh or message_en or code
@@ -128,6 +133,8 @@ def error_from_problem(status: int, code: str, message_zh: str, message_en: str)
         return CursorExpired(problem_message(code, message_zh, message_en), "cursor_expired")
     if code == "too_large" or status == 413:
         return TooLarge(problem_message(code, message_zh, message_en), "too_large")
+    if code == "out_of_order":
+        return OutOfOrder(problem_message(code, message_zh, message_en), code)
     if code == "rate_limited" or status in (429, 502, 503, 504):
         error = NetworkDown(f"HTTP {status}")
         error.code = code or "unavailable"

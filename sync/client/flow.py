@@ -13,6 +13,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,7 +26,14 @@ from app.store.store import Store
 from models.text import Text
 from sync import protocol
 from sync.client import pull, push, state
-from sync.client.errors import CursorExpired, NotEnrolled, SyncError, TooLarge, problem_message
+from sync.client.errors import (
+    CursorExpired,
+    NotEnrolled,
+    OutOfOrder,
+    SyncError,
+    TooLarge,
+    problem_message,
+)
 from sync.client.transport import DEFAULT_TIMEOUT, Transport
 
 MAX_ROUNDS = 10_000  # pages or batches in one sync: a bound against a server that never says "done"
@@ -108,7 +116,8 @@ def sync_flow(
         limit = max(1, min(protocol.MAX_BATCH, int(meta.max_batch or protocol.MAX_BATCH)))
         max_body = int(meta.max_body_bytes or protocol.MAX_BODY_BYTES)
         if do_push:
-            yield from _push(transport, summary, limit, max_body)
+            window = max(1, min(protocol.PUSH_WINDOW, int(meta.push_window or 1)))
+            yield from _push(transport, summary, limit, max_body, window)
         if do_pull:
             yield from _pull(transport, summary, min(limit, protocol.PAGE))
         yield OnDb("success", partial(state.record_success, server_id=meta.server_id))
@@ -127,48 +136,69 @@ def sync_flow(
 
 
 def _push(
-    transport: Transport, summary: SyncSummary, limit: int, max_body: int
+    transport: Transport, summary: SyncSummary, limit: int, max_body: int, window: int = 1
 ) -> Generator[Step, Any, None]:
-    """The outbox in batches, one request in flight: while the server applies a batch, this computer
-    reads the next one from the outbox, and once the answer is in, it sends that next batch before it
-    stores the answer (so both ends work at the same time instead of by turns). Batches still reach the
-    server one after the other, in seq order. Each batch starts after the last seq of the one before
-    (not yet acknowledged when it is read), so a change the server did not answer waits for the next
-    sync rather than being sent again in this one."""
+    """The outbox in batches, up to ``window`` requests in flight (``Meta.push_window``): while the server
+    applies a batch, this computer reads the next one and sends it, and it stores each answer after
+    the next batch is on its way, so both ends work at the same time instead of by turns. A batch sent
+    while the one before is on its way ``follows`` it: the server applies them in seq order all the
+    same. Each batch starts after the last seq of the one before (not yet acknowledged when it is
+    read), so a change the server did not answer waits for the next sync rather than being sent again
+    in this one. A batch too large, or one the server got before the batch it follows
+    (out_of_order), is read and sent again once every answer before it is in; whatever was sent after
+    it is left to the server, which applies each change once and only after the ones before it."""
     later: frozenset[int] = frozenset()  # deferred by the server in this sync: not sent again until the next
     build = partial(push.build_batch, max_body=max_body)
+    flights: deque[tuple[push.Batch, InFlight[protocol.PushResponse]]] = deque()  # on their way, oldest first
+
+    def follows() -> int | None:
+        """The highest seq of the newest batch on its way: the one a batch read now follows."""
+        return max(flights[-1][0].seqs) if window > 1 and flights else None
+
     batch = yield OnDb("build", partial(build, limit=limit, skip=later))
-    flight: InFlight[protocol.PushResponse] | None = None  # the request carrying ``batch``, once sent
     for _ in range(MAX_ROUNDS):
-        if batch is None:
-            return
-        if not batch.request.changes:  # every change of this batch failed to build here: record that
+        if batch is not None and not batch.request.changes:  # every change of it failed to build: record that
             empty = protocol.PushResponse(results=[], server_time_ms=0)
             outcome = yield OnDb("ack", partial(push.apply_results, batch=batch, response=empty))
             _add(summary, outcome)
-            batch = yield OnDb("build", partial(build, limit=limit, skip=later, after=batch.last))
+            after = batch.last
+            batch = yield OnDb(
+                "build", partial(build, limit=limit, skip=later, after=after, follows=follows())
+            )
             continue
-        if flight is None:
-            flight = yield OnNet("send", partial(_send, transport, batch))
-        upcoming = yield OnDb("build", partial(build, limit=limit, skip=later, after=batch.last))
+        if batch is not None and len(flights) < window:
+            flights.append((batch, (yield OnNet("send", partial(_send, transport, batch)))))
+            after = batch.last
+            batch = yield OnDb(
+                "build", partial(build, limit=limit, skip=later, after=after, follows=follows())
+            )
+            continue
+        if not flights:
+            return
+        done, flight = flights.popleft()
         try:
             response = yield OnNet("push", flight.result)
-        except TooLarge:
-            if len(batch.request.changes) <= 1:
-                raise
-            limit = max(1, len(batch.request.changes) // 2)
-            batch = yield OnDb("build", partial(build, limit=limit, skip=later, after=batch.first - 1))
-            flight = None
+        except (TooLarge, OutOfOrder) as refused:
+            if isinstance(refused, TooLarge):
+                if len(done.request.changes) <= 1:
+                    raise
+                limit = max(1, len(done.request.changes) // 2)
+            flights.clear()
+            batch = yield OnDb("build", partial(build, limit=limit, skip=later, after=done.first - 1))
             continue
-        flight = None
-        if upcoming is not None and upcoming.request.changes:
-            flight = yield OnNet("send", partial(_send, transport, upcoming))
-        outcome = yield OnDb("ack", partial(push.apply_results, batch=batch, response=response))
+        ahead = None  # the next batch, sent before this answer is stored
+        if batch is not None and batch.request.changes and len(flights) < window:
+            ahead = batch
+            flights.append((batch, (yield OnNet("send", partial(_send, transport, batch)))))
+        outcome = yield OnDb("ack", partial(push.apply_results, batch=done, response=response))
         _add(summary, outcome)
         later = later | frozenset(outcome.deferred)
         if not outcome.progress and not outcome.deferred:
             return  # the server answered nothing about this batch: try again next time
-        batch = upcoming
+        if ahead is not None:
+            batch = yield OnDb(
+                "build", partial(build, limit=limit, skip=later, after=ahead.last, follows=follows())
+            )
 
 
 def _send(transport: Transport, batch: push.Batch) -> InFlight[protocol.PushResponse]:

@@ -112,9 +112,11 @@ def build_batch(
     max_body: int = protocol.MAX_BODY_BYTES,
     skip: frozenset[int] = frozenset(),
     after: int = 0,
+    follows: int | None = None,
 ) -> Batch | None:
     """The next ≤ ``limit`` waiting changes above seq ``after`` as a PushRequest (None when nothing
-    waits). ``after`` lets the next batch be read while the server still works on this one."""
+    waits). ``after`` lets the next batch be read while the server still works on this one;
+    ``follows``: the highest seq sent in that one, when this batch may go before its answer is in."""
     with store.read() as session:
         state = session.get(SyncState, STATE_ROW)
         if state is None:
@@ -143,7 +145,10 @@ def build_batch(
                 continue
             changes.append(change)
         request = protocol.PushRequest(
-            device_id=state.device_id, changes=changes, client_time_ms=int(time.time() * 1000)
+            device_id=state.device_id,
+            changes=changes,
+            client_time_ms=int(time.time() * 1000),
+            follows=follows,
         )
     # A batch over the server's body limit is halved until it fits (one change always goes alone).
     body = protocol.to_json(request)

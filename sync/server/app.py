@@ -25,6 +25,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from sync.protocol import (
     GZIP_ABOVE_BYTES,
     PROTOCOL_VERSION,
+    PUSH_WINDOW,
     EnrollRequest,
     EnrollResponse,
     Meta,
@@ -189,9 +190,21 @@ def _install_routes(app: FastAPI, storage: Storage) -> None:
             with storage.read() as session:
                 value = session.scalar(select(ServerSetting.value).where(ServerSetting.key == "server_id"))
             if value is None:
-                return _json(Meta(PROTOCOL_VERSION, clocks.now_ms(), "", device_seq=device_seq))
+                return _json(
+                    Meta(
+                        PROTOCOL_VERSION, clocks.now_ms(), "", device_seq=device_seq, push_window=PUSH_WINDOW
+                    )
+                )
             server_id.append(value)
-        return _json(Meta(PROTOCOL_VERSION, clocks.now_ms(), server_id[0], device_seq=device_seq))
+        return _json(
+            Meta(
+                PROTOCOL_VERSION,
+                clocks.now_ms(),
+                server_id[0],
+                device_seq=device_seq,
+                push_window=PUSH_WINDOW,
+            )
+        )
 
     @app.post(
         "/v1/enroll",

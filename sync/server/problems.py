@@ -149,6 +149,12 @@ NOT_FOUND = Reason("not_found", 404, "没有这个地址。", "There is nothing 
 METHOD = Reason(
     "invalid", 405, "此地址不接受这种请求方法。", "This address does not accept this request method."
 )
+OUT_OF_ORDER = Reason(
+    "out_of_order",
+    409,
+    "这批更改之前的一批还没有到达服务器；请在前一批得到答复后重新发送。",
+    "The batch sent before this one has not reached the server; send this one again after that one's answer.",
+)
 BUSY = Reason(
     "busy",
     503,

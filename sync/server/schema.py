@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -79,6 +80,9 @@ class Device(Base):
     enrolled_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_seen: Mapped[datetime | None]
+    # The highest seq of the pushes the server has answered (0: none yet): a push that ``follows`` a
+    # higher seq waits until the batch before it has been applied (``sync.server.push``).
+    pushed_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
 
 
 class EnrolmentCode(Base):

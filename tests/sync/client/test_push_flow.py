@@ -1,6 +1,7 @@
-"""The push as a whole sync runs it: one request in flight while the next batch is read, every change
-sent once and in order, and the same outcomes as one batch after the other when a request is too large,
-fails, or is only partly answered."""
+"""The push as a whole sync runs it: one request in flight while the next batch is read (two, the next
+sent before the answer to the one before, with a server that keeps them in order), every change sent
+once and in order, and the same outcomes as one batch after the other when a request is too large,
+fails, comes before its turn, or is only partly answered."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from app.services import sync_status
 from sync import protocol
-from sync.client.errors import NetworkDown, TooLarge, problem_message
+from sync.client.errors import NetworkDown, OutOfOrder, TooLarge, problem_message
 from sync.client.flow import run_flow, sync_flow
 from tests.sync.client.test_batches import people
 
@@ -123,3 +124,82 @@ def test_a_change_the_server_did_not_answer_waits_for_the_next_sync(enrolled):
 
     again = FakeServer(max_batch=4)
     assert sync(enrolled, again).sent == 1 and again.requests == [[2]] and pending(enrolled) == 0
+
+
+class OrderedServer(FakeServer):
+    """Takes two pushes at once (``Meta.push_window``) and, as the server does, applies a batch that
+    ``follows`` another only once it has answered a batch reaching that seq, each change once;
+    ``out_of_order`` holds the numbers of the requests it refuses as having come before their turn."""
+
+    def __init__(self, max_batch: int, out_of_order: set[int] | None = None) -> None:
+        super().__init__(max_batch)
+        self.out_of_order = out_of_order or set()
+        self.follows: list[int | None] = []
+        self.applied: list[int] = []  # seqs in the order applied, each once
+        self.pushed = 0  # the highest seq answered
+        self.turn = threading.Condition(self.lock)
+
+    def meta(self) -> protocol.Meta:
+        now = int(time.time() * 1000)
+        return protocol.Meta(protocol.PROTOCOL_VERSION, now, "server", self.max_batch, push_window=2)
+
+    def push(
+        self, request: protocol.PushRequest, prepared: protocol.Prepared | None = None
+    ) -> protocol.PushResponse:
+        seqs = [c.seq for c in request.changes]
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self.requests.append(seqs)
+            self.follows.append(request.follows)
+            number = len(self.requests)
+        time.sleep(0.05)
+        with self.turn:
+            self.in_flight -= 1
+            if number in self.out_of_order or not self.turn.wait_for(
+                lambda: request.follows is None or self.pushed >= request.follows, timeout=5
+            ):
+                raise OutOfOrder(problem_message("out_of_order", "乱序", "out of order"), "out_of_order")
+            results = []
+            for seq in seqs:
+                results.append(protocol.ChangeResult(seq, "duplicate" if seq in self.applied else "applied"))
+                if seq not in self.applied:
+                    self.applied.append(seq)
+            self.pushed = max(self.pushed, *seqs)
+            self.turn.notify_all()
+        return protocol.PushResponse(results, int(time.time() * 1000))
+
+
+def test_with_a_window_of_two_the_next_batch_goes_before_the_answer_and_the_server_keeps_the_order(enrolled):
+    people(enrolled, 6, first_seq=500)  # eighteen changes
+    server = OrderedServer(max_batch=4)
+    steps: list[str] = []
+    summary = sync(enrolled, server, steps)
+
+    assert summary.sent == 18 and summary.duplicates == 0 and pending(enrolled) == 0
+    assert server.requests == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16], [17, 18]]
+    assert server.follows == [None, 4, 8, 12, 16]  # each names the batch sent just before it
+    assert server.applied == list(range(1, 19))
+    assert server.most_in_flight == 2
+    # The second batch goes before the first one's answer; each answer is stored after the next is sent.
+    assert steps[steps.index("send") :][:8] == [
+        "send",
+        "build",
+        "send",
+        "build",
+        "push",
+        "send",
+        "ack",
+        "build",
+    ]
+
+
+def test_a_batch_that_came_before_its_turn_is_sent_again_after_the_answer_before_it(enrolled):
+    people(enrolled, 6, first_seq=600)
+    server = OrderedServer(max_batch=4, out_of_order={2})
+    summary = sync(enrolled, server)
+
+    assert pending(enrolled) == 0 and summary.sent == 18
+    assert server.requests[:4] == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [5, 6, 7, 8]]
+    assert server.follows[3] is None  # sent again once every answer before it was in
+    assert server.applied == list(range(1, 19))  # in order and once, the batch sent after it included

@@ -153,6 +153,11 @@ class Device:
         assert response.status_code == 200, response.text
         return protocol.from_json(protocol.PushResponse, response.json()).results
 
+    def push_ok_following(self, changes: list[protocol.Change], follows: int) -> list[protocol.ChangeResult]:
+        response = self.push(changes, follows=follows)
+        assert response.status_code == 200, response.text
+        return protocol.from_json(protocol.PushResponse, response.json()).results
+
     def pull(self, after: int = 0, limit: int = 500) -> Any:
         return self.server.client.get(f"/v1/pull?after={after}&limit={limit}", headers=self.headers)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from sqlalchemy import func, select
@@ -190,3 +191,38 @@ def test_a_person_update_carries_the_merge_clocks(server: Server) -> None:
     (record,) = snapshot
     assert record.fields["phone"] == "17000000002"
     assert record.field_clocks == {"name": person.hlc, "office_code": person.hlc, "phone": update.hlc}
+
+
+def test_a_batch_that_follows_another_waits_for_it_and_is_refused_when_it_never_comes(
+    server: Server, monkeypatch
+) -> None:
+    """``PushRequest.follows``: a batch sent while the one before was on its way is applied only after
+    that one; when that one does not come in time it is refused (409 out_of_order), applying nothing."""
+    from sync.server import push as server_push
+
+    monkeypatch.setattr(server_push, "FOLLOW_WAIT_S", 0.2)
+    device = server.enrol()
+    meta = server.client.get("/v1/meta", headers=device.headers).json()
+    assert meta["push_window"] == protocol.PUSH_WINDOW >= 2
+
+    first_person = device.person()
+    first = [first_person, device.fact(first_person)]  # seqs 1 and 2
+    second_person = device.person()
+    second = [second_person, device.fact(second_person)]  # seqs 3 and 4
+
+    early = device.push(second, follows=2)  # the first batch has not come
+    assert early.status_code == 409 and early.json()["code"] == "out_of_order"
+    with server.storage.read() as session:
+        assert session.scalar(select(func.count()).select_from(Applied)) == 0
+
+    # The first batch comes while the second waits for it: the second is applied after it.
+    late = threading.Thread(target=lambda: (time.sleep(0.05), device.push_ok(first)))
+    late.start()
+    assert statuses(device.push_ok_following(second, follows=2)) == ["applied", "applied"]
+    late.join()
+    with server.storage.read() as session:
+        taken = list(session.execute(select(Applied.seq, Applied.at).order_by(Applied.at, Applied.seq)))
+    assert [seq for seq, _at in taken] == [1, 2, 3, 4]
+
+    # A batch following a seq the server has answered goes straight in (the answer may have been lost).
+    assert statuses(device.push_ok_following([device.fact(first_person)], follows=4)) == ["applied"]
