@@ -212,11 +212,18 @@ def _windows(
     return _fill(tl, clock, plan, slots)
 
 
-# Slots shared within a caseload (see shared_slots): people reported on the same day under the same
-# numbers have the same windows, only met by different facts. Keyed by all a slot depends on.
-_shared: ContextVar[dict[tuple[Any, ...], tuple[_Slot, ...]] | None] = ContextVar(
-    "shared_slots", default=None
-)
+@dataclass(frozen=True, slots=True)
+class _Today:
+    """What windows_today() works out from a measure's dates alone, whoever's measure it is."""
+
+    ending_from: date  # the first day (measure time) an unmet window may end and still be listed today
+    months: tuple[int, int]  # whole months from the start to it, and to today (or the measure's last day)
+    slots: dict[tuple[int, tuple[int, ...]], tuple[_Slot, ...]]  # by the plan's unit_months and per_unit
+
+
+# Shared within a caseload (see shared_slots): people reported on the same day have the same windows,
+# only met by different facts. Keyed by all of a measure's dates the windows depend on, and the day.
+_shared: ContextVar[dict[tuple[Any, ...], _Today] | None] = ContextVar("shared_slots", default=None)
 
 
 @contextmanager
@@ -230,38 +237,45 @@ def shared_slots() -> Iterator[None]:
         _shared.reset(token)
 
 
-def _months_today(tl: Timeline) -> tuple[date, int, int]:
-    """For windows_today(), whatever the windows' length: the first day (in the current measure's own
-    time) an unmet window may end and still be listed today, and the whole months from the measure's
-    start to it and to today (or the measure's last day), the bounds of the units to look at."""
+def _today(tl: Timeline) -> _Today:
     clock = tl.clock
     assert clock is not None
-    earliest = tl.today - timedelta(days=tl.policy.tasks.missed_visible_days)
-    ending_from = clock.virtual(max(earliest, clock.start))
-    first = months_elapsed(clock.start, ending_from)
-    last = months_elapsed(clock.start, clock.virtual(max(min(tl.today, clock.last_day), clock.start)))
-    return ending_from, max(first, 0), max(last, 0)
-
-
-def _slots_today(tl: Timeline, clock: MeasureClock, plan: _Plan) -> tuple[_Slot, ...]:
-    shared = _shared.get()
     visible_days = tl.policy.tasks.missed_visible_days
-    key: tuple[Any, ...] | None = None
+    shared = _shared.get()
+    key: tuple[Any, ...] = ()
     if shared is not None:
         key = (
             *(clock.start, clock.nominal_end, clock.end, clock.closed_on, clock.provisional),
-            *(clock.suspensions, clock.shifts, plan.unit_months, plan.per_unit, visible_days, tl.today),
+            *(clock.suspensions, clock.shifts, visible_days, tl.today),
         )
         found = shared.get(key)
         if found is not None:
             return found
-    ending_from, first, last = tl.once("months_today", _months_today)
-    lo, hi = first // plan.unit_months, last // plan.unit_months
-    # hi is the unit of a day no later than the measure's end, so it is capped already.
-    today, visible = tl.today, timedelta(days=visible_days)
-    slots = tuple(_slots(clock, plan, visible, lo, hi, today, today, capped=True, ending_from=ending_from))
+    earliest = tl.today - timedelta(days=visible_days)
+    ending_from = clock.virtual(max(earliest, clock.start))
+    first = months_elapsed(clock.start, ending_from)
+    last = months_elapsed(clock.start, clock.virtual(max(min(tl.today, clock.last_day), clock.start)))
+    made = _Today(ending_from, (max(first, 0), max(last, 0)), {})
     if shared is not None:
-        shared[key] = slots  # type: ignore[index]
+        shared[key] = made
+    return made
+
+
+def _slots_today(tl: Timeline, clock: MeasureClock, plan: _Plan) -> tuple[_Slot, ...]:
+    today = tl.once("windows_today", _today)
+    slots = today.slots.get((plan.unit_months, plan.per_unit))
+    if slots is None:
+        first, last = today.months
+        lo, hi = first // plan.unit_months, last // plan.unit_months
+        # hi is the unit of a day no later than the measure's end, so it is capped already.
+        visible = timedelta(days=tl.policy.tasks.missed_visible_days)
+        slots = today.slots[plan.unit_months, plan.per_unit] = tuple(
+            _slots(
+                *(clock, plan, visible, lo, hi, tl.today, tl.today),
+                capped=True,
+                ending_from=today.ending_from,
+            )
+        )
     return slots
 
 
