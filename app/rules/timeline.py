@@ -24,6 +24,7 @@ from models.enums import SampleType, TestResult, VisitKind
 TAKEN = frozenset({TestResult.NEGATIVE, TestResult.POSITIVE})
 _NEGATIVE, _POSITIVE, _REFUSED = TestResult.NEGATIVE, TestResult.POSITIVE, TestResult.REFUSED
 _HAIR = SampleType.HAIR
+_EVERY_VISIT_KIND = frozenset(VisitKind)
 _ON = attrgetter("on")
 T = TypeVar("T")
 
@@ -115,6 +116,9 @@ class Timeline:
 
     @cached_property
     def last_visit_on(self) -> date | None:
+        every_kind = self._memo.get(_EVERY_VISIT_KIND)
+        if every_kind is not None:  # the colour counts every kind: all the days are sorted already
+            return last_before(every_kind, self.today)
         return _last_until(self.person.visits, self.today)
 
     @cached_property

@@ -21,7 +21,7 @@ from app.rules.risk import assess
 from app.rules.schedule import ScheduleKind, shared_slots, windows_today
 from app.rules.tasks import review
 from app.rules.timeline import TAKEN, Timeline
-from models.enums import RiskColour, SampleType, TestResult
+from models.enums import RiskColour, SampleType, TestResult, VisitKind
 
 from . import reference
 from .builders import S, event, policy, reported
@@ -153,7 +153,11 @@ def test_the_timeline_indexes_are_the_plain_readings_of_the_facts(case: tuple[Pe
     assert tl.positive_tests == [t for t in tests if t.result is TestResult.POSITIVE]
     assert tl.refused_tests == [t for t in tests if t.result is TestResult.REFUSED]
     assert tl.last_test_on == max((t.on for t in tests if t.on <= today), default=None)
-    assert tl.last_visit_on == max((v.on for v in person.visits if v.on <= today), default=None)
+    last_visit = max((v.on for v in person.visits if v.on <= today), default=None)
+    assert tl.last_visit_on == last_visit
+    sorted_first = Timeline(person, p, today)  # the days of every kind sorted first, as a blue person's are
+    sorted_first.visit_days(frozenset(VisitKind))
+    assert sorted_first.last_visit_on == last_visit
     for colour in p.colours.values():
         kinds = colour.visit_kinds
         assert tl.visit_days(kinds) == sorted(v.on for v in person.visits if v.kind in kinds)
