@@ -31,9 +31,10 @@ from app.indicators.data import SUPERVISED, Dataset, PersonRecord
 from app.indicators.period import Period, Scope, shift_year
 from app.rules.clean import clean_status
 from app.rules.facts import MeasureFacts, PersonFacts
+from app.rules.lifecycle import MeasureClock
 from app.rules.policy import Policy
 from app.rules.schedule import ScheduleKind, Window, windows_due_between
-from app.rules.timeline import Timeline
+from app.rules.timeline import Timeline, first_between
 from app.rules.violations import relapsed_during_measure
 from models.enums import AssistanceKind, AssistanceOutcome, LabelledEnum, PersonStatus
 from models.text import Text
@@ -127,6 +128,9 @@ class Frame:
         self._facts: dict[UUID, PersonFacts] = {}
         self._due: dict[tuple[UUID, ScheduleKind], list[Window]] = {}
         self._timelines: dict[UUID, Timeline] = {}
+        # (kind, the measure's kind and dates) → its windows' (unit, index, of, opens, due) in the period
+        self._layouts: dict[tuple[object, ...], list[tuple[int, int, int, date, date]]] = {}
+        self._visible = timedelta(days=self.policy.tasks.missed_visible_days)
 
     def facts(self, person: PersonRecord) -> PersonFacts:
         """The person's facts as they stood at the end of the period (or today)."""
@@ -155,13 +159,37 @@ class Frame:
         for clock in tl.clocks:
             if clock.start > period.end or clock.last_day < period.start:
                 continue  # a window's last day lies within its measure's run
-            for w in windows_due_between(tl, kind, clock, period.start, period.end):
+            for w in self._windows_due(tl, kind, clock):
                 if w.excused or (w.due > as_of and w.met_on is None):
                     continue
                 if person.held(self.scope, w.due):
                     found.append(w)
         self._due[key] = found
         return found
+
+    def _windows_due(self, tl: Timeline, kind: ScheduleKind, clock: MeasureClock) -> Iterable[Window]:
+        """windows_due_between(tl, kind, clock, period), its windows laid out once for every measure with
+        the same dates: a test or hair window's place and days depend on the measure's kind and dates
+        only (schedule._slots), and the person's facts only meet or excuse it (as schedule._fill does)."""
+        layout = (kind, clock.measure.kind, clock.start, clock.nominal_end, clock.end, clock.closed_on)
+        layout += (clock.provisional, clock.suspensions, clock.shifts)
+        slots = self._layouts.get(layout)
+        if slots is None:
+            windows = list(windows_due_between(tl, kind, clock, self.period.start, self.period.end))
+            self._layouts[layout] = [(w.unit, w.index, w.of, w.opens, w.due) for w in windows]
+            return windows
+        if not slots:
+            return ()
+        days = tl.window_test_days if kind is ScheduleKind.TEST else tl.hair_test_days
+        excuse, visible = self.policy.leave.excuses_windows, self._visible
+        out = []
+        for unit, index, parts, opens, due in slots:
+            met_on = first_between(days, opens, due)
+            excused = met_on is None and excuse and tl.on_leave_throughout(opens, due)
+            out.append(
+                Window(kind, clock.measure.id, unit, index, parts, opens, due, due + visible, met_on, excused)
+            )
+        return out
 
     def release(self) -> None:
         """Forget the timelines and windows, most of a county's frame (17 MB of 10,000 people), once the

@@ -95,6 +95,22 @@ def moved(data: Dataset) -> Dataset:
     return dataclasses.replace(data, people=tuple(people))
 
 
+def twins(data: Dataset) -> Dataset:
+    """Each person under a measure with a twin under the same measures and events (so the same windows),
+    who took every other test, and every second one no leave, every third one a leave of years: the
+    windows laid out for one are met or excused by the other's own facts."""
+    people = list(data.people)
+    for i, person in enumerate(data.people):
+        if person.facts.measures:
+            leaves = person.facts.leaves if i % 2 else ()
+            if i % 3 == 0:
+                leaves = (rf.LeaveFact(f"twin{i}", date(2024, 1, 1), date(2026, 12, 31)),)
+            tests = person.facts.tests[::2]
+            facts = dataclasses.replace(person.facts, person_id=uuid4(), tests=tests, leaves=leaves)
+            people.append(dataclasses.replace(person, facts=facts))
+    return dataclasses.replace(data, people=tuple(people))
+
+
 def check(data: Dataset, period: Period, scope: Scope) -> dict[str, int]:
     frame = Frame(data, period, scope)
     fast = compute(data, period, scope, frame=frame)
@@ -182,6 +198,24 @@ def test_people_moving_between_offices_give_the_same_figures_both_ways(demo, sco
             if not p.held_days(Scope(scope), first, period.end).throughout
         )
     assert partial > 0  # some people were held by the scope for part of the time only
+
+
+def test_twins_share_the_windows_laid_out_and_meet_them_with_their_own_facts(demo):
+    data = twins(demo)
+    shared = 0
+    for code in ("2026-06", "2026-03", "2025-Q4", "2025"):
+        period = Period.parse(code)
+        check(data, period, Scope(OWN))
+        frame = Frame(data, period, Scope(OWN))
+        compute(data, period, Scope(OWN), frame=frame)
+        clocks = sum(
+            1
+            for p in frame.people
+            for c in frame.timeline(p).clocks
+            if c.start <= period.end and c.last_day >= period.start
+        )
+        shared += 2 * clocks - len(frame._layouts)  # test and hair windows of each measure running
+    assert shared > len(demo.people)  # most twins' windows were laid out once for both
 
 
 # ---- the facts as of a day: used as they are when nothing is dated later -------------------------------
