@@ -10,9 +10,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from app.rules.facts import LeaveFact, MeasureFacts, PersonFacts, StatusEvent, TestFact, VisitFact
 from app.rules.lifecycle import MeasureClock, clocks_for, current_clock, sorted_events
@@ -27,6 +26,20 @@ _HAIR = SampleType.HAIR
 _EVERY_VISIT_KIND = frozenset(VisitKind)
 _ON = attrgetter("on")
 T = TypeVar("T")
+
+
+class _computed_once(Generic[T]):
+    """functools.cached_property without its lock: Python 3.11 takes one on each first use, which a
+    caseload pays tens of thousands of times, and a Timeline is only ever used by one thread."""
+
+    def __init__(self, compute: Callable[[Timeline], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __get__(self, timeline: Timeline, owner: type | None = None) -> T:
+        # Stored under its own name: the instance's attribute is found before this descriptor from then on.
+        value = timeline.__dict__[self.name] = self.compute(timeline)
+        return value
 
 
 @dataclass(slots=True)
@@ -55,7 +68,7 @@ class Timeline:
             self._memo[name] = compute(self)
         return self._memo[name]
 
-    @cached_property
+    @_computed_once
     def _tests(self) -> _TestIndex:
         """One pass over the tests for everything the rules ask of them.
 
@@ -114,18 +127,18 @@ class Timeline:
             found = self._memo[kinds] = sorted([v.on for v in self.person.visits if v.kind in kinds])
         return found
 
-    @cached_property
+    @_computed_once
     def last_visit_on(self) -> date | None:
         every_kind = self._memo.get(_EVERY_VISIT_KIND)
         if every_kind is not None:  # the colour counts every kind: all the days are sorted already
             return last_before(every_kind, self.today)
         return _last_until(self.person.visits, self.today)
 
-    @cached_property
+    @_computed_once
     def leaves(self) -> list[LeaveFact]:
         return sorted(self.person.leaves, key=lambda leave: (leave.starts_on, leave.id))
 
-    @cached_property
+    @_computed_once
     def leave_cover(self) -> tuple[list[date], list[date]]:
         """The days away on approved leave, merged: parallel lists of first and last days."""
         firsts: list[date] = []
