@@ -284,10 +284,11 @@ def measure_clock(
     shifts: list[tuple[date, int]] = []
     end = nominal_end
     since: date | None = None
+    suspended = S.SUSPENDED  # looked up once: an enum member costs a class attribute look-up each time
     for event in events:
-        if event.to_status is S.SUSPENDED and since is None:
+        if event.to_status is suspended and since is None:
             since = event.on
-        elif since is not None and event.to_status is not S.SUSPENDED:
+        elif since is not None and event.to_status is not suspended:
             suspensions.append(Suspension(since, event.on))
             since = None
     if since is not None:

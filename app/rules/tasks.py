@@ -32,6 +32,8 @@ S = PersonStatus
 UNDER_MEASURE = frozenset({S.IN_TREATMENT, S.IN_REHAB, S.ON_LEAVE})
 # An order cannot be reported while the person is held, dead or gone to another office.
 NO_REPORTING = frozenset({S.DECEASED, S.TERMINATED, S.IN_COMPULSORY, S.SUSPENDED, S.TRANSFERRED_OUT})
+# A status event to one of these (re)starts the measure running: contact with the person.
+_STARTS_RUNNING = frozenset({S.IN_TREATMENT, S.IN_REHAB})
 
 
 class TaskKind(LabelledEnum):
@@ -297,8 +299,9 @@ class _Builder:
         tl, clock = self.tl, self.tl.clock
         assert clock is not None
         since = clock.start
+        moved = S.TRANSFERRED_OUT
         for e in tl.events:  # a transfer needs a new agreement at the new office
-            if e.from_status is S.TRANSFERRED_OUT and clock.start <= e.on <= self.today:
+            if e.from_status is moved and clock.start <= e.on <= self.today:
                 since = max(since, e.on)
         signed = [
             a
@@ -494,7 +497,7 @@ class _Builder:
         contacts += [a.signed_on for a in tl.person.agreements]
         contacts += [d for leave in tl.leaves for d in (leave.starts_on, leave.returned_on) if d is not None]
         contacts += [leave_last_day(leave) for leave in tl.leaves]  # counted from the day they were due back
-        contacts += [e.on for e in tl.events if e.to_status in (S.IN_TREATMENT, S.IN_REHAB)]
+        contacts += [e.on for e in tl.events if e.to_status in _STARTS_RUNNING]
         last = max((d for d in contacts if d is not None and d <= self.today), default=tl.clock.start)
         limit = tl.policy.contact.lost_after_days
         days = (self.today - last).days
