@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from types import MappingProxyType
 from uuid import UUID
 
@@ -23,6 +24,9 @@ from models.text import Message, Text
 
 S = PersonStatus
 NOBODY = UUID(int=0)
+# Sort keys (C-level: a caseload sorts each person's events and measures).
+_ON_ID = attrgetter("on", "id")
+ORDERED_ID = attrgetter("ordered_on", "id")
 
 # Where a status may go next, death aside: every status but death itself may end in death (added below).
 _NEXT: dict[PersonStatus, set[PersonStatus]] = {
@@ -103,7 +107,7 @@ def allowed_next(current: PersonStatus) -> frozenset[PersonStatus]:
 
 def sorted_events(events: Iterable[StatusEvent]) -> list[StatusEvent]:
     """Events in the order they happened. Same-day events keep their ids' order (UUIDv7: the recording order)."""
-    return sorted(events, key=lambda e: (e.on, e.id))
+    return sorted(events, key=_ON_ID)
 
 
 def _settled_before(history: Sequence[StatusEvent]) -> PersonStatus | None:
@@ -308,7 +312,7 @@ def measure_clock(
 
 def measure_clocks(person: PersonFacts, policy: Policy, today: date) -> list[MeasureClock]:
     """The clocks of the person's community measures, in order; each ends where the next order begins."""
-    measures = sorted(person.measures, key=lambda m: (m.ordered_on, m.id))
+    measures = sorted(person.measures, key=ORDERED_ID)
     return clocks_for(measures, sorted_events(person.status_events), policy, today)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from uuid import UUID
 
 from app.rules import catalogue as rules
@@ -34,6 +35,8 @@ UNDER_MEASURE = frozenset({S.IN_TREATMENT, S.IN_REHAB, S.ON_LEAVE})
 NO_REPORTING = frozenset({S.DECEASED, S.TERMINATED, S.IN_COMPULSORY, S.SUSPENDED, S.TRANSFERRED_OUT})
 # A status event to one of these (re)starts the measure running: contact with the person.
 _STARTS_RUNNING = frozenset({S.IN_TREATMENT, S.IN_REHAB})
+_TASK_ORDER = attrgetter("due", "opens", "rule", "key")  # soonest due first
+_WARNING_ORDER = attrgetter("on", "rule", "key")
 
 
 class TaskKind(LabelledEnum):
@@ -613,8 +616,8 @@ def review(person: PersonFacts, today: date, policy: Policy) -> Review:
     b.risk_top()
     b.leave_limits()
     b.status_mismatch()
-    tasks = sorted(b.tasks, key=lambda t: (t.due, t.opens, t.rule, t.key))
-    warnings = sorted(b.warnings, key=lambda w: (w.on, w.rule, w.key))
+    tasks = sorted(b.tasks, key=_TASK_ORDER)
+    warnings = sorted(b.warnings, key=_WARNING_ORDER)
     return Review(tuple(tasks), tuple(warnings), risk)
 
 

@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from app.rules.facts import LeaveFact, MeasureFacts, PersonFacts, StatusEvent, TestFact, VisitFact
-from app.rules.lifecycle import MeasureClock, clocks_for, current_clock, sorted_events
+from app.rules.lifecycle import ORDERED_ID, MeasureClock, clocks_for, current_clock, sorted_events
 from app.rules.periods import ONE_DAY
 from app.rules.policy import Policy
 from models.enums import SampleType, TestResult, VisitKind
@@ -25,6 +25,7 @@ _NEGATIVE, _POSITIVE, _REFUSED = TestResult.NEGATIVE, TestResult.POSITIVE, TestR
 _HAIR = SampleType.HAIR
 _EVERY_VISIT_KIND = frozenset(VisitKind)
 _ON = attrgetter("on")
+_STARTS_ID = attrgetter("starts_on", "id")
 T = TypeVar("T")
 
 
@@ -57,7 +58,7 @@ class Timeline:
         self.policy = policy
         self.today = today
         self.events: list[StatusEvent] = sorted_events(person.status_events)
-        self.measures: list[MeasureFacts] = sorted(person.measures, key=lambda m: (m.ordered_on, m.id))
+        self.measures: list[MeasureFacts] = sorted(person.measures, key=ORDERED_ID)
         self.clocks: list[MeasureClock] = clocks_for(self.measures, self.events, policy, today)
         self.clock = current_clock(self.clocks, today)
         self._memo: dict[str | frozenset[VisitKind], Any] = {}  # once()'s names, visit_days' kinds
@@ -136,7 +137,7 @@ class Timeline:
 
     @_computed_once
     def leaves(self) -> list[LeaveFact]:
-        return sorted(self.person.leaves, key=lambda leave: (leave.starts_on, leave.id))
+        return sorted(self.person.leaves, key=_STARTS_ID)
 
     @_computed_once
     def leave_cover(self) -> tuple[list[date], list[date]]:

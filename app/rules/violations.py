@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 from uuid import UUID
 
 from app.rules.facts import EscalationKind, PersonFacts, learnt_on
@@ -19,6 +20,8 @@ from app.rules.lifecycle import MeasureClock
 from app.rules.policy import Policy
 from app.rules.timeline import Timeline
 from models.enums import LabelledEnum
+
+_ON_ID = attrgetter("on", "id")
 
 
 class SeriousGround(LabelledEnum):
@@ -65,7 +68,7 @@ class Escalation:
 def _one_a_day(incidents: Iterable[Incident]) -> list[Incident]:
     """One incident per day: two records of the same refusal (a refused test and its violation) count once."""
     out: list[Incident] = []
-    for incident in sorted(incidents, key=lambda i: (i.on, i.id)):
+    for incident in sorted(incidents, key=_ON_ID):
         if out and out[-1].on == incident.on:
             if incident.learnt_on < out[-1].learnt_on:
                 out[-1] = Incident(incident.kind, out[-1].id, incident.on, incident.learnt_on)
