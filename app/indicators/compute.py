@@ -339,22 +339,45 @@ def consolidation_rates(data: Dataset, scope: Scope, days: Iterable[date]) -> li
         index = [states.days.index(day) for day in missing]
         clean: list[list[UUID]] = [[] for _ in missing]
         base: list[list[UUID]] = [[] for _ in missing]
+        held = _HeldStates(scope)
         for person in _by_id(data, scope):  # ids in order: the figures need not sort them
-            at = states.of[person.id]
+            pid, at = person.id, states.of[person.id]
             for i, day in enumerate(missing):
-                status, office = at[index[i]]
-                if status is S.TRANSFERRED_OUT or not scope.contains(office):
+                status = held[at[index[i]]]
+                if status is None:
                     continue  # not held by the scope that day
-                if status in SUPERVISED:
-                    base[i].append(person.id)
+                if status is _SUPERVISED:
+                    base[i].append(pid)
                 elif status is S.CLEAN_THREE_YEARS or (
                     status is S.COMPLETED and clean_status(person.as_of(day), day, data.policy).qualifies
                 ):
-                    clean[i].append(person.id)
-                    base[i].append(person.id)
+                    clean[i].append(pid)
+                    base[i].append(pid)
         for i, day in enumerate(missing):
             data.shared["consolidation", scope, day] = _consolidation_figure(clean[i], base[i], ordered=True)
     return [data.shared["consolidation", scope, day] for day in days]  # type: ignore[misc]
+
+
+_SUPERVISED = object()  # _HeldStates' mark for any status in SUPERVISED
+
+
+class _HeldStates(dict[tuple[PersonStatus, str], object]):
+    """(status, office) → None where the scope does not hold the person then (another office, or moved
+    away), _SUPERVISED for a status in SUPERVISED, else the status: worked out once for each of the few
+    pairs instead of for each person and day."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def __missing__(self, key: tuple[PersonStatus, str]) -> object:
+        status, office = key
+        if status is S.TRANSFERRED_OUT or not self.scope.contains(office):
+            found: object = None
+        else:
+            found = _SUPERVISED if status in SUPERVISED else status
+        self[key] = found
+        return found
 
 
 def _consolidation_figure(clean: list[UUID], base: list[UUID], ordered: bool = False) -> Figure:

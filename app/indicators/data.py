@@ -127,6 +127,13 @@ class PersonRecord:
 
     def held_days(self, scope: Scope, first: date, last: date) -> HeldDays:
         """The days of [first, last] on which held(scope, day) is true, to test many days cheaply."""
+        event_days = self._event_days
+        i = bisect_right(event_days, first)
+        if not self.offices and i == bisect_right(event_days, last):
+            # Most people: one office, and no status change within (segments() would make one).
+            if not scope.contains(self.office_code) or self.status_on(first) is S.TRANSFERRED_OUT:
+                return HeldDays(first, last, [])
+            return HeldDays(first, last, [(first, last)] if first <= last else [])
         spans: list[tuple[date, date]] = []
         for start, end, status, office in self.segments(first, last):
             if scope.contains(office) and status is not S.TRANSFERRED_OUT:

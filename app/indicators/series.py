@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -176,14 +177,18 @@ def status_by_month(data: Dataset, months: list[Period], scope: Scope) -> list[S
     """Each month's end: the records of the offices in scope by status (transferred-out ones included)."""
     days = month_ends(data, months)
     states = data.states(scope, days)  # shared with the consolidation rate
-    counts: list[Counter[PersonStatus]] = [Counter() for _ in states.days]
+    # (day's position, (status, office)) → people, counted in C; the offices are looked at after.
+    seen: Counter[tuple[int, tuple[PersonStatus, str]]] = Counter()
     for person in data.in_scope(scope):
         since = person.known_since
         if since is None:
             continue
-        for i, (status, office) in enumerate(states.of[person.id]):
-            if since <= states.days[i] and scope.contains(office):
-                counts[i][status] += 1
+        first = bisect_left(states.days, since)  # the days on or after the first the record speaks of
+        seen.update(zip(range(first, len(states.days)), states.of[person.id][first:], strict=True))
+    counts: list[Counter[PersonStatus]] = [Counter() for _ in states.days]
+    for (i, (status, office)), n in seen.items():
+        if scope.contains(office):
+            counts[i][status] += n
     at = {day: counts[i] for i, day in enumerate(states.days)}
     return [
         StatusMonth(month.code, {s: at[day][s] for s in PersonStatus if at[day][s]})
