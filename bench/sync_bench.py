@@ -4,8 +4,8 @@ The server runs as ``python -m sync.server serve`` in its own process on a throw
 database (made here, dropped at the end), as it runs in production; the devices are real stores with
 their own keys, enrolled with one-time codes. Every figure runs the client as the app does:
 ``sync_flow`` reads the outbox, pushes batches, applies the answers, pulls pages and applies them to the
-local store, one step after the other (``run_flow``; a push request is in flight on a thread of its own
-while the next batch is read, as in the app).
+local store, one step after the other (``run_flow``; push requests are in flight on threads of their
+own, up to the server's ``push_window`` of them, while the next batch is read, as in the app).
 
 - **Push and pull N changes**: records a second, and body bytes a record on the wire (request and
   response bodies as sent, gzip-compressed above 2 KB; HTTP headers not counted). Beside them, in the

@@ -212,6 +212,11 @@ def _fields_of(value: Any) -> dict[str, Any]:
         if not is_dataclass(value) or isinstance(value, type):
             raise TypeError(f"{type(value).__name__} is not JSON serialisable")
         names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    # A message's own attribute dict holds its fields in this order (__init__ sets them) and nothing else,
+    # unless an attribute was added or removed: then, or for a class with __slots__, they are picked.
+    own = getattr(value, "__dict__", None)
+    if own is not None and tuple(own) == names:
+        return own  # type: ignore[no-any-return]
     return {name: getattr(value, name) for name in names}
 
 
