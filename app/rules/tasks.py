@@ -409,6 +409,8 @@ class _Builder:
 
     def leaves(self) -> None:
         tl = self.tl
+        if not tl.person.leaves:  # most of a caseload: nothing below to look at
+            return
         policy = tl.policy
         visible = timedelta(days=policy.tasks.missed_visible_days)
         lead = timedelta(days=policy.leave.return_lead_days)
@@ -547,7 +549,7 @@ class _Builder:
 
     def leave_limits(self) -> None:
         tl, clock = self.tl, self.tl.clock
-        if clock is None:
+        if clock is None or not tl.person.leaves:
             return
         limits = tl.policy.leave
         for leave in tl.leaves:
