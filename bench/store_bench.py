@@ -20,6 +20,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from app.crypto.kdf import FAST, KdfParams
@@ -47,6 +48,12 @@ class PassThroughSealer(Sealer):
 
     def open(self, table: str, column: str, row: UUID | str, sealed: bytes) -> str:
         return sealed.decode()
+
+    def seal_bytes(self, table: str, column: str, row: UUID | str, value: bytes) -> bytes:
+        return value
+
+    def opener(self, table: str, column: str, *, tampered: Any = None, text: bool = True) -> Any:
+        return (lambda row, sealed: sealed.decode()) if text else (lambda row, sealed: sealed)
 
 
 KINDS = ("sealed", "plain", "sqlcipher")
