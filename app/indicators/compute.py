@@ -11,9 +11,11 @@ facts dated later are left out, so a past month's figures do not move when later
 
 A county holds 10,000 people, so the work is shared rather than repeated: a Frame keeps each person's
 facts as of the day and their timeline for every figure; windows are laid out only where they fall due in
-the period (windows.py); the consolidation rate and the status composition walk each person's history
-once for all twelve month ends (Dataset.states), and each day's figure is kept with the dataset.
-tests/indicators/test_fast_path.py checks all of it against the straightforward computation.
+the period (schedule.windows_due_between), once for all the measures with the same dates; the consolidation
+rate and the status composition walk each person's history once for all twelve month ends
+(Dataset.states), and each day's figure is kept with the dataset. The last figures worked out from a store
+are kept for its report (summary.computed). tests/indicators/test_fast_path.py checks all of it against
+the straightforward computation.
 """
 
 from __future__ import annotations
