@@ -205,10 +205,13 @@ def _windows(
     *,
     closing_from: date | None = None,
     opening_by: date | None = None,
+    ending_from: date | None = None,
 ) -> Iterator[Window]:
     """The windows of units first_unit..last_unit (see _slots), met by the person's facts."""
     visible = timedelta(days=tl.policy.tasks.missed_visible_days)
-    slots = _slots(clock, plan, visible, first_unit, last_unit, closing_from, opening_by)
+    slots = _slots(
+        clock, plan, visible, first_unit, last_unit, closing_from, opening_by, ending_from=ending_from
+    )
     return _fill(tl, clock, plan, slots)
 
 
@@ -338,10 +341,15 @@ def windows_due_between(
     start_unit = _unit_of(clock, first, plan.unit_months)
     end_unit = _unit_of(clock, clock.end, plan.unit_months) + 1  # timeline_windows' last unit
     # closing_from: a window due before `first` (due + the days an unmet window stays listed, before
-    # first + those days) is skipped before it is tested against the facts.
+    # first + those days) is skipped before it is tested against the facts; ending_from: those ending
+    # before `first` in the measure's own time are not even looked at (see _slots).
     visible = timedelta(days=tl.policy.tasks.missed_visible_days)
+    ending_from = clock.virtual(max(first, clock.start))
     for window in _windows(
-        tl, clock, plan, start_unit, end_unit, closing_from=first + visible, opening_by=last
+        *(tl, clock, plan, start_unit, end_unit),
+        closing_from=first + visible,
+        opening_by=last,
+        ending_from=ending_from,
     ):
         if window.due > last:
             return

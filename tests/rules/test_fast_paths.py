@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from app.rules.facts import PersonFacts, RiskOverride, TestFact
 from app.rules.policy import Policy
 from app.rules.risk import assess
-from app.rules.schedule import ScheduleKind, shared_slots, windows_today
+from app.rules.schedule import (
+    ScheduleKind,
+    shared_slots,
+    timeline_windows,
+    windows_due_between,
+    windows_today,
+)
 from app.rules.tasks import review
 from app.rules.timeline import TAKEN, Timeline
 from models.enums import RiskColour, SampleType, TestResult, VisitKind
@@ -161,3 +167,19 @@ def test_the_timeline_indexes_are_the_plain_readings_of_the_facts(case: tuple[Pe
     for colour in p.colours.values():
         kinds = colour.visit_kinds
         assert tl.visit_days(kinds) == sorted(v.on for v in person.visits if v.kind in kinds)
+
+
+@SETTINGS
+@given(people(), st.sampled_from(POLICIES), st.integers(-400, 1300), st.integers(0, 120))
+def test_windows_due_in_a_period_are_those_of_the_whole_measure_due_in_it(
+    case: tuple[PersonFacts, date], p: Policy, offset: int, length: int
+) -> None:
+    person, today = case
+    tl = Timeline(person, p, today)
+    first = person.measures[0].ordered_on + timedelta(days=offset)
+    last = first + timedelta(days=length)
+    for clock in tl.clocks:
+        for kind in ScheduleKind:
+            every = timeline_windows(tl, kind, measure_id=clock.measure.id)
+            expected = [w for w in every if first <= w.due <= last]
+            assert list(windows_due_between(tl, kind, clock, first, last)) == expected
