@@ -189,6 +189,9 @@ def _reported(
 
 def escalations(tl: Timeline) -> list[Escalation]:
     """Every relapse, refusal and serious violation, with its deadline and whether it was reported."""
+    relapsed, refused, serious = relapses(tl), refusals(tl) + late_reports(tl), serious_violations(tl)
+    if not (relapsed or refused or serious):  # most people: no police report to look for
+        return []
     deadline_days = timedelta(days=tl.policy.escalation.report_within_days)
     by_incident, generic = _reported(tl)
 
@@ -202,11 +205,10 @@ def escalations(tl: Timeline) -> list[Escalation]:
             reported = days[i]
         return Escalation(kind, incident_id, on, known, known + deadline_days, reported, ground)
 
-    out = [make(i.kind, i.id, i.on, i.learnt_on, None) for i in relapses(tl)]
-    out += [make(i.kind, i.id, i.on, i.learnt_on, None) for i in refusals(tl) + late_reports(tl)]
+    out = [make(i.kind, i.id, i.on, i.learnt_on, None) for i in relapsed]
+    out += [make(i.kind, i.id, i.on, i.learnt_on, None) for i in refused]
     out += [
-        make(EscalationKind.SERIOUS_VIOLATION, s.incident_id, s.on, s.learnt_on, s.ground)
-        for s in serious_violations(tl)
+        make(EscalationKind.SERIOUS_VIOLATION, s.incident_id, s.on, s.learnt_on, s.ground) for s in serious
     ]
     return sorted(out, key=lambda e: (e.learnt_on, e.kind.value, e.incident_id))
 
