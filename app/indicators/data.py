@@ -90,7 +90,17 @@ class PersonRecord:
     def held(self, scope: Scope, day: date) -> bool:
         """Whether an office in `scope` supervised the person on `day`: the record is there and the person
         has not moved away (a transferred-out person belongs to no office until they arrive at the next)."""
+        if not self.offices and not self._ever_moved_away:  # most people: one office, never away
+            return scope.contains(self.office_code)
         return scope.contains(self.office_on(day)) and self.status_on(day) is not S.TRANSFERRED_OUT
+
+    @cached_property
+    def _ever_moved_away(self) -> bool:
+        """Whether status_on() can be TRANSFERRED_OUT on any day: a status the record names at all."""
+        f = self.facts
+        return f.status is S.TRANSFERRED_OUT or any(
+            e.from_status is S.TRANSFERRED_OUT or e.to_status is S.TRANSFERRED_OUT for e in f.status_events
+        )
 
     @cached_property
     def known_since(self) -> date | None:
@@ -127,13 +137,10 @@ class PersonRecord:
 
     def held_days(self, scope: Scope, first: date, last: date) -> HeldDays:
         """The days of [first, last] on which held(scope, day) is true, to test many days cheaply."""
-        event_days = self._event_days
-        i = bisect_right(event_days, first)
-        if not self.offices and i == bisect_right(event_days, last):
-            # Most people: one office, and no status change within (segments() would make one).
-            if not scope.contains(self.office_code) or self.status_on(first) is S.TRANSFERRED_OUT:
-                return HeldDays(first, last, [])
-            return HeldDays(first, last, [(first, last)] if first <= last else [])
+        if not self.offices and not self._ever_moved_away:
+            # Most people: one office, never moved away; their status changes do not matter here.
+            inside = scope.contains(self.office_code) and first <= last
+            return HeldDays(first, last, [(first, last)] if inside else [])
         spans: list[tuple[date, date]] = []
         for start, end, status, office in self.segments(first, last):
             if scope.contains(office) and status is not S.TRANSFERRED_OUT:

@@ -218,6 +218,23 @@ def test_twins_share_the_windows_laid_out_and_meet_them_with_their_own_facts(dem
     assert shared > len(demo.people)  # most twins' windows were laid out once for both
 
 
+@pytest.mark.parametrize("scope", [OWN, OTHER, COUNTY])
+def test_held_and_held_days_answer_as_the_status_and_office_of_each_day(demo, scope):
+    within = Scope(scope)
+    first, last = date(2024, 12, 20), TODAY
+    days = [first + timedelta(days=n) for n in range(0, (last - first).days + 1, 9)]
+    moved_away = 0
+    for person in (*demo.people, *moved(demo).people):
+        held = person.held_days(within, first, last)
+        for day in days:
+            expected = within.contains(person.office_on(day)) and (
+                person.status_on(day) is not PersonStatus.TRANSFERRED_OUT
+            )
+            assert person.held(within, day) == expected == (day in held), (person.id, day)
+            moved_away += person.status_on(day) is PersonStatus.TRANSFERRED_OUT
+    assert moved_away > 0
+
+
 # ---- the facts as of a day: used as they are when nothing is dated later -------------------------------
 D = date(2026, 3, 10)
 OLD = date(2025, 1, 5)
