@@ -129,25 +129,25 @@ def caseload(store: Store, today: date | None = None, worker_id: UUID | None = N
         with store.read() as session:
             mine = set(session.scalars(select(Person.id).where(Person.assigned_worker_id == worker_id)))
         everyone = person_facts(store, mine)
-    cache = _cache(store)
+    reviews = _cache(store).reviews
     out: dict[UUID, Review] = {}
-    stale = [pid for pid, facts in everyone.items() if not _kept_review(cache, pid, facts, day, policy)]
-    # Reviews are kept as long as their facts: many new ones (a whole office after unlock, a new day)
-    # are frozen out of the collector's sight like the facts.
-    with collector_paused(freeze=len(stale) >= FREEZE_AT_LEAST), shared_slots():
-        for pid in stale:
-            facts = everyone[pid]
-            cache.reviews[pid] = (facts, day, policy, review(facts, day, policy))
-    for pid in everyone:
-        out[pid] = cache.reviews[pid][3]
+    made = 0
+    with collector_paused(), shared_slots():
+        for pid, facts in everyone.items():
+            kept = reviews.get(pid)
+            # The same facts object, day and policy give the same review: only the people a write
+            # touched (their facts were read again) are reviewed again when Today refreshes.
+            if kept is not None and kept[0] is facts and kept[1] == day and kept[2] is policy:
+                out[pid] = kept[3]
+            else:
+                out[pid] = review(facts, day, policy)
+                reviews[pid] = (facts, day, policy, out[pid])
+                made += 1
+        if made >= FREEZE_AT_LEAST:
+            # Kept as long as their facts (a whole office after unlock, a new day): frozen like them,
+            # before the collector runs again (see collector_paused).
+            gc.freeze()
     return out
-
-
-def _kept_review(cache: _Cache, pid: UUID, facts: rf.PersonFacts, day: date, policy: Policy) -> bool:
-    """The same facts object, day and policy give the same review: only the people a write touched
-    (their facts were read again) are reviewed again when Today refreshes."""
-    kept = cache.reviews.get(pid)
-    return kept is not None and kept[0] is facts and kept[1] == day and kept[2] is policy
 
 
 @contextmanager
