@@ -581,7 +581,6 @@ class _Builder:
     def status_mismatch(self) -> None:
         tl = self.tl
         status = tl.person.status
-        key = f"{rules.STATUS_MISMATCH}:{self.person_id}"
         if status in UNDER_MEASURE:
             clock = tl.clock
             expected = MEASURE_STATUS.get(clock.measure.kind) if clock is not None else None
@@ -591,11 +590,16 @@ class _Builder:
                     self.today,
                     Severity.WARNING,
                     WARN_NO_MEASURE,
-                    key,
+                    self._mismatch_key(),
                     status=status.label(),
                 )
         elif status is S.NOT_REPORTED and not (tl.measures and tl.measures[-1].reported_on is None):
-            self.warn(rules.STATUS_MISMATCH, self.today, Severity.WARNING, WARN_NO_ORDER, key)
+            self.warn(
+                rules.STATUS_MISMATCH, self.today, Severity.WARNING, WARN_NO_ORDER, self._mismatch_key()
+            )
+
+    def _mismatch_key(self) -> str:
+        return f"{rules.STATUS_MISMATCH}:{self.person_id}"  # only when there is one: a UUID's text costs
 
 
 def review(person: PersonFacts, today: date, policy: Policy) -> Review:
