@@ -111,6 +111,11 @@ def _xlsx_bytes(kind: str, headers: list[str], rows: list[list[Any]]) -> bytes:
     for row in rows:
         # ID numbers as text: Excel would turn 18 digits into a rounded number.
         sheet.append([str(v) if isinstance(v, str) else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            # openpyxl makes a string that starts with "=" a formula: a name or note typed that way
+            # would run in the supervisor's Excel. Kept as the text it is.
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 50)
