@@ -63,10 +63,9 @@ def watch_gui_thread(store: Store) -> list[str]:
     return offenders
 
 
-@pytest.fixture
-def ui_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
-    """A worker logged in, the store on the runner, and a check that the GUI thread never queried it."""
-    store = open_store(demo_dir, WORKER_LOGINS[0], WORKER_PASSWORD, today=lambda: DEMO_TODAY)
+def logged_in(demo_dir: Path, login: str, password: str) -> Iterator[UiContext]:
+    """``login`` logged in, the store on the runner, and a check that the GUI thread never queried it."""
+    store = open_store(demo_dir, login, password, today=lambda: DEMO_TODAY)
     offenders = watch_gui_thread(store)
     runner = OpRunner(show_error)
     runner.attach(store)
@@ -74,27 +73,19 @@ def ui_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
     yield UiContext(runner, demo_dir, store.actor, store.keyring.office_name, lambda: DEMO_TODAY)
     runner.shutdown()
     assert offenders == [], "database calls ran on the GUI thread"
+
+
+@pytest.fixture
+def ui_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
+    """A worker logged in."""
+    yield from logged_in(demo_dir, WORKER_LOGINS[0], WORKER_PASSWORD)
 
 
 @pytest.fixture
 def supervisor_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
-    store = open_store(demo_dir, SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD, today=lambda: DEMO_TODAY)
-    offenders = watch_gui_thread(store)
-    runner = OpRunner(show_error)
-    runner.attach(store)
-    assert store.actor is not None
-    yield UiContext(runner, demo_dir, store.actor, store.keyring.office_name, lambda: DEMO_TODAY)
-    runner.shutdown()
-    assert offenders == []
+    yield from logged_in(demo_dir, SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD)
 
 
 @pytest.fixture
 def admin_ctx(qapp, demo_dir: Path) -> Iterator[UiContext]:
-    store = open_store(demo_dir, ADMIN_LOGIN, ADMIN_PASSWORD, today=lambda: DEMO_TODAY)
-    offenders = watch_gui_thread(store)
-    runner = OpRunner(show_error)
-    runner.attach(store)
-    assert store.actor is not None
-    yield UiContext(runner, demo_dir, store.actor, store.keyring.office_name, lambda: DEMO_TODAY)
-    runner.shutdown()
-    assert offenders == [], "database calls ran on the GUI thread"
+    yield from logged_in(demo_dir, ADMIN_LOGIN, ADMIN_PASSWORD)
