@@ -33,9 +33,10 @@ SQL_SORTS = ("record_no", "status", "risk_colour", "measure")
 INDEX_SORTS = ("name", "sex", "age", "birth_date", "id_number")
 SORTS = ("relevance", *SQL_SORTS, *INDEX_SORTS, "worker")
 
-# A list of ids this long or shorter is filtered with IN; a longer one is intersected in Python
-# (SQLite limits bound parameters, and a long IN list is no faster than reading the plain ids).
-IN_LIST_LIMIT = 500
+# A list of ids as long as persons.IN_LIST_LIMIT or shorter is filtered with IN; a longer one is
+# intersected in Python (SQLite limits bound parameters, and a long IN list is no faster than reading
+# the plain ids).
+IN_LIST_LIMIT = persons.IN_LIST_LIMIT
 
 
 class WorkerChoice(NamedTuple):

@@ -374,16 +374,7 @@ def summaries(store: Store, ids: list[UUID] | None = None) -> list[PersonSummary
     )
     with store.read() as session:
         workers = dict(session.execute(select(User.id, User.login)).all())
-        # A short list is looked up by key; a long one (the whole office's Today) is read with the office,
-        # which is cheaper than binding thousands of ids.
-        by_key = ids is not None and len(ids) <= IN_LIST_LIMIT
-        office = Person.office_code == store.office_code
-        query = select(*columns).where(
-            unindexed(Person.office_code) == store.office_code if by_key else office
-        )
-        if by_key:
-            query = query.where(Person.id.in_(ids))
-        people = {row.id: row for row in session.execute(query)}
+        people = {row.id: row for row in session.execute(_office_persons(store, columns, ids))}
         latest_measure = _latest_measures(session, list(people))
     order = ids if ids is not None else sorted(people, key=lambda i: people[i].record_no)
     name, gender, birth_date, id_number = (
@@ -424,14 +415,7 @@ def names(store: Store, ids: Collection[UUID]) -> dict[UUID, Named]:
     wanted = list(ids)
     if not wanted:
         return {}
-    by_key = len(wanted) <= IN_LIST_LIMIT
-    query = select(Person.id, Person.record_no, Person.name).where(
-        unindexed(Person.office_code) == store.office_code
-        if by_key
-        else Person.office_code == store.office_code
-    )
-    if by_key:
-        query = query.where(Person.id.in_(wanted))
+    query = _office_persons(store, (Person.id, Person.record_no, Person.name), wanted)
     with store.read() as session:
         rows = {pid: (record_no, name) for pid, record_no, name in session.execute(query)}
     open_name = store.opener("person", "name")
@@ -440,6 +424,14 @@ def names(store: Store, ids: Collection[UUID]) -> dict[UUID, Named]:
         for pid in dict.fromkeys(wanted)
         if pid in rows
     }
+
+
+def _office_persons(store: Store, columns: tuple[Any, ...], ids: list[UUID] | None) -> Any:
+    """These columns of the office's persons, or of those among ``ids``. A short list is looked up by
+    key; a long one (a whole office's Today) is read with the office, cheaper than binding thousands."""
+    if ids is None or len(ids) > IN_LIST_LIMIT:
+        return select(*columns).where(Person.office_code == store.office_code)
+    return select(*columns).where(unindexed(Person.office_code) == store.office_code, Person.id.in_(ids))
 
 
 def _latest_measures(session: Any, person_ids: list[UUID]) -> dict[UUID, MeasureKind]:
