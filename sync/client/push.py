@@ -8,7 +8,6 @@ the outbox, marked with the reason, and no longer blocks the ones after it.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -198,6 +197,17 @@ class Loaded:
         return cls(records, offices)
 
 
+def _runs(seqs: list[int]) -> list[tuple[int, int]]:
+    """Sorted, distinct seqs as (first, last) runs of consecutive numbers: [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for seq in seqs:
+        if runs and runs[-1][1] == seq - 1:
+            runs[-1] = (runs[-1][0], seq)
+        else:
+            runs.append((seq, seq))
+    return runs
+
+
 def _chunks(items: list[T], size: int = 500) -> list[list[T]]:
     """Lists short enough for one ``IN (...)`` each."""
     return [items[start : start + size] for start in range(0, len(items), size)]
@@ -219,7 +229,7 @@ def build_change(
     if record is None:
         log.warning("outbox %s: %s %s is not in the store; not sent", row.seq, row.entity, record_id)
         return None
-    names = json.loads(row.fields) if row.op == "update" else None
+    names = protocol.loads(row.fields) if row.op == "update" else None
     fields = reader(row.entity, record, names)
     office_code = record.get("office_code")
     person_id = record["id"] if row.entity == "person" else record.get("person_id")
@@ -234,7 +244,7 @@ def build_change(
         office_code=office_code or store.office_code,
         person_id=reader.uuid(person_id) if person_id else None,
         fields=fields,
-        base=json.loads(row.base) if row.base else None,
+        base=protocol.loads(row.base) if row.base else None,
     )
 
 
@@ -281,11 +291,12 @@ def apply_results(store: Store, batch: Batch, response: protocol.PushResponse) -
             if stands.get(seq) == (False, False):
                 refusals[seq] = ("local", why)
                 outcome.rejected += 1
-        # The acknowledgements as one UPDATE a chunk (no object per row).
-        for chunk in _chunks(sorted(acked)):
+        # The acknowledgements as one UPDATE a run of consecutive seqs (no object per row): a batch
+        # answered in full is one statement.
+        for first, last in _runs(sorted(acked)):
             tx.session.execute(
                 update(OutboxChange.__table__)
-                .where(OutboxChange.seq.in_(chunk))
+                .where(OutboxChange.seq.between(first, last))
                 .values(acked_at=tx.now, rejected_at=None)
             )
         if refusals:  # rare: the rows refused, as objects, for their sealed reason

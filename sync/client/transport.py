@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.client
-import json
 import socket
 import ssl
 import urllib.error
@@ -150,7 +149,7 @@ def _default_tls() -> ssl.SSLContext:
 
 def _parse(raw: bytes) -> dict[str, Any]:
     try:
-        value = json.loads(raw)
+        value = protocol.loads(raw)
     except ValueError:
         # A reply cut short (a link that dropped mid-body, a proxy) is a network failure: try again later.
         raise NetworkDown("reply cut short") from None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import json
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -172,7 +171,7 @@ class FieldReader:
             elif kind == SEALED_TEXT:
                 values[name] = read(row_id, raw)
             else:
-                values[name] = json.loads(read(row_id, raw))
+                values[name] = protocol.loads(read(row_id, raw))
         return values
 
     def _plan_for(self, entity: str) -> list[tuple[str, int, Any]]:

@@ -125,6 +125,23 @@ def test_answers_acknowledge_and_refusals_stay_visible_without_blocking_the_queu
     assert push.build_batch(enrolled).seqs[0] == seqs[0]
 
 
+def test_the_changes_answered_around_one_that_waits_are_acknowledged_and_it_still_waits(enrolled):
+    register(enrolled, name="甲", seq=101)
+    register(enrolled, name="乙", seq=103)
+    batch = push.build_batch(enrolled)
+    waiting = batch.seqs[len(batch.seqs) // 2]
+    results = [
+        protocol.ChangeResult(s, "applied")
+        if s != waiting
+        else protocol.ChangeResult(s, "rejected", "clock_skew", "时钟超前", "The clock ran ahead")
+        for s in batch.seqs
+    ]
+    outcome = push.apply_results(enrolled, batch, protocol.PushResponse(results, 0))
+    assert outcome.applied == len(batch.seqs) - 1 and outcome.deferred == [waiting]
+    assert sync_status.read_status(enrolled).pending == 1
+    assert push.build_batch(enrolled).seqs == [waiting]
+
+
 def test_an_answer_about_a_change_not_in_the_batch_changes_nothing(enrolled):
     register(enrolled)
     batch = push.build_batch(enrolled)
