@@ -23,7 +23,6 @@ import base64
 import gzip
 import json
 import os
-import re
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
@@ -204,7 +203,10 @@ class ResolveRequest:
 # ---- JSON ----------------------------------------------------------------------------------------------------
 # A push or a page is a megabyte of JSON at each end: orjson reads and writes it several times faster than
 # the standard library, and gives the same values. Where it would not, the standard library decides.
-_LONG_NUMBER, _LONG_NUMBER_TEXT = re.compile(rb"[0-9]{19}"), re.compile(r"[0-9]{19}")
+# Every digit as "0", every other byte as " ": a number of 19 digits or more then shows as 19 zeros in a row
+# (a translate and a find: a tenth of a regular expression's time, which took longer than the parse).
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_NINETEEN_DIGITS = b"0" * 19
 
 
 def to_json(value: Any) -> bytes:
@@ -233,7 +235,8 @@ def quick_loads(raw: bytes | str) -> Any:
     """orjson's reading of ``raw`` where it is the standard library's; ``UNSURE`` where orjson refuses
     the text (NaN, UTF-16, damage) or it may hold an integer beyond 64 bits (19 digits in a row:
     orjson would make it a float)."""
-    if (_LONG_NUMBER_TEXT if isinstance(raw, str) else _LONG_NUMBER).search(raw) is not None:
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if _NINETEEN_DIGITS in data.translate(_DIGITS_AS_ZEROS):
         return UNSURE
     try:
         return orjson.loads(raw)
