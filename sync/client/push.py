@@ -9,6 +9,7 @@ the outbox, marked with the reason, and no longer blocks the ones after it.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -164,11 +165,11 @@ class Loaded:
     """The records a batch of outbox rows names, read with one query per entity (not one per change),
     and the office of each person whose records carry none of their own (work group members).
 
-    Records are column → value dicts, not ORM objects (a batch only reads them, and building hundreds
-    of tracked objects cost more than the rest), most values as SQLite stores them
-    (``wire.raw_columns``: the reader turns them into the wire's form directly)."""
+    Records are rows in ``wire.raw_columns`` order, not ORM objects or dicts (a batch only reads them,
+    and building thousands of either cost more than the rest), most values as SQLite stores them: the
+    reader turns them into the wire's form directly."""
 
-    records: dict[tuple[str, str], dict[str, Any]]  # (entity, id as stored) → column → value
+    records: dict[tuple[str, str], Sequence[Any]]  # (entity, id as stored) → the record's row
     offices: dict[str, str]  # person id as stored → office code
 
     @classmethod
@@ -177,20 +178,21 @@ class Loaded:
         for row in rows:
             if row.entity in wire.MODELS:
                 wanted.setdefault(row.entity, set()).add(row.entity_id)
-        records: dict[tuple[str, str], dict[str, Any]] = {}
+        records: dict[tuple[str, str], Sequence[Any]] = {}
+        officeless: set[str] = set()
         for entity, ids in wanted.items():
-            chosen, names = wire.raw_columns(entity)
+            chosen, at = wire.raw_columns(entity)
             stored_id = type_coerce(wire.MODELS[entity].__table__.c.id, String)
+            id_at, office_at, person_at = at["id"], at.get("office_code"), at.get("person_id")
             for chunk in _chunks(sorted(ids)):
-                for values in session.execute(select(*chosen).where(stored_id.in_(chunk))).all():
-                    record = dict(zip(names, values, strict=True))
-                    records[(entity, record["id"])] = record
-        officeless = sorted(
-            {r["person_id"] for r in records.values() if r.get("office_code") is None and r.get("person_id")}
-        )
+                for record in session.execute(select(*chosen).where(stored_id.in_(chunk))).all():
+                    records[(entity, record[id_at])] = record
+                    office = record[office_at] if office_at is not None else None
+                    if office is None and person_at is not None and record[person_at]:
+                        officeless.add(record[person_at])
         offices: dict[str, str] = {}
         person_id = type_coerce(Person.id, String)
-        for chunk in _chunks(officeless):
+        for chunk in _chunks(sorted(officeless)):
             offices.update(
                 session.execute(select(person_id, Person.office_code).where(person_id.in_(chunk))).all()
             )
@@ -224,27 +226,29 @@ def build_change(
     when the caller read a batch's records at once)."""
     loaded = loaded or Loaded.of(session, [row])
     reader = reader or wire.FieldReader(store)
-    record = loaded.records.get((row.entity, row.entity_id))
-    record_id = reader.uuid(row.entity_id)
+    seq, entity, entity_id, op, names, hlc, base = row  # OUTBOX_COLUMNS
+    record = loaded.records.get((entity, entity_id))
+    record_id = reader.uuid(entity_id)
     if record is None:
-        log.warning("outbox %s: %s %s is not in the store; not sent", row.seq, row.entity, record_id)
+        log.warning("outbox %s: %s %s is not in the store; not sent", seq, entity, record_id)
         return None
-    names = protocol.loads(row.fields) if row.op == "update" else None
-    fields = reader(row.entity, record, names)
-    office_code = record.get("office_code")
-    person_id = record["id"] if row.entity == "person" else record.get("person_id")
+    fields = reader(entity, record, protocol.loads(names) if op == "update" else None)
+    at = wire.raw_columns(entity)[1]
+    office_code = record[at["office_code"]] if "office_code" in at else None
+    person_at = at.get("id" if entity == "person" else "person_id")
+    person_id = record[person_at] if person_at is not None else None
     if office_code is None and person_id:  # a work group member: its person's office
         office_code = loaded.offices.get(person_id)
     return protocol.Change(
-        seq=row.seq,
-        entity=row.entity,
+        seq=seq,
+        entity=entity,
         id=record_id,
-        op=row.op,
-        hlc=row.hlc,
+        op=op,
+        hlc=hlc,
         office_code=office_code or store.office_code,
         person_id=reader.uuid(person_id) if person_id else None,
         fields=fields,
-        base=protocol.loads(row.base) if row.base else None,
+        base=protocol.loads(base) if base else None,
     )
 
 

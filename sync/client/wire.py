@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import functools
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -121,29 +122,31 @@ def _enum_text(value: Any, codes: frozenset[str], slow: Any) -> Any:
 
 
 @functools.cache
-def raw_columns(entity: str) -> tuple[list[Any], tuple[str, ...]]:
-    """The entity table's columns to SELECT for a batch, and their names: the ``RAW_TYPES`` columns as
-    the text SQLite stores (the id among them: 32 hex digits)."""
+def raw_columns(entity: str) -> tuple[list[Any], dict[str, int]]:
+    """The entity table's columns to SELECT for a batch (the ``RAW_TYPES`` columns as the text SQLite
+    stores, the id among them: 32 hex digits), and each column's position in a row read with them."""
     table: Any = MODELS[entity].__table__
     chosen = [
         type_coerce(c, String).label(c.name) if isinstance(c.type, RAW_TYPES) else c for c in table.columns
     ]
-    return chosen, tuple(c.name for c in table.columns)
+    return chosen, {c.name: at for at, c in enumerate(table.columns)}
 
 
 def read_fields(store: Store, entity: str, row: Any, names: list[str] | None = None) -> dict[str, Any]:
     """The named columns of ``row`` (all that travel when None) as plaintext JSON values."""
-    return FieldReader(store)(entity, {name: getattr(row, name) for name in columns(entity)}, names)
+    values = tuple(getattr(row, name) for name in raw_columns(entity)[1])
+    return FieldReader(store)(entity, values, names)
 
 
 class FieldReader:
-    """``read_fields`` for the records of a batch, given as column → value mappings (UUIDs as objects,
-    or as the 32 hex digits SQLite stores). Each sealed column's opener is made once, not once a value
-    (a push opens thousands); tampering comes out as ``Tampering``, as from ``Store.open``."""
+    """``read_fields`` for the records of a batch, given as rows in ``raw_columns`` order (UUIDs as
+    objects, or as the 32 hex digits SQLite stores; a tuple a record, not a dict: a batch reads
+    thousands). Each sealed column's opener is made once, not once a value (a push opens thousands);
+    tampering comes out as ``Tampering``, as from ``Store.open``."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._plans: dict[str, list[tuple[str, int, Any]]] = {}
+        self._plans: dict[str, list[tuple[str, int, int, Any]]] = {}
         # A batch names the same ids again and again (a person's id in each of their records, the
         # worker who recorded them): each id's text is made once.
         self._uuids: dict[Any, str] = {}
@@ -155,15 +158,15 @@ class FieldReader:
             text = self._uuids[value] = uuid_text(value)
         return text
 
-    def __call__(self, entity: str, record: dict[str, Any], names: list[str] | None = None) -> dict[str, Any]:
+    def __call__(self, entity: str, record: Sequence[Any], names: list[str] | None = None) -> dict[str, Any]:
         plan = self._plans.get(entity) or self._plan_for(entity)
         if names is not None:  # an update: the named columns, in the order named
             by_name = {step[0]: step for step in plan}
             plan = [by_name[n] for n in names if n in by_name]
-        row_id = self.uuid(record["id"])  # sealed values are bound to the row's id as text
+        row_id = self.uuid(record[raw_columns(entity)[1]["id"]])  # sealed values are bound to it as text
         values: dict[str, Any] = {}
-        for name, kind, read in plan:
-            raw = record[name]
+        for name, at, kind, read in plan:
+            raw = record[at]
             if raw is None or read is None:  # None stays None; text and numbers are their own wire form
                 values[name] = raw
             elif kind == PLAIN:
@@ -174,11 +177,14 @@ class FieldReader:
                 values[name] = protocol.loads(read(row_id, raw))
         return values
 
-    def _plan_for(self, entity: str) -> list[tuple[str, int, Any]]:
-        """``_plan``'s steps with each sealed column's opener in place of its converter."""
+    def _plan_for(self, entity: str) -> list[tuple[str, int, int, Any]]:
+        """``_plan``'s steps with each column's position in the row, and each sealed column's opener in
+        place of its converter."""
+        at = raw_columns(entity)[1]
         plan = [
             (
                 name,
+                at[name],
                 kind,
                 (self.uuid if convert is uuid_text else convert)
                 if kind == PLAIN
