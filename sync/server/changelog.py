@@ -39,9 +39,9 @@ class LogWriter:
     ``texts`` holds the JSON text of values encoded already (a change's fields, checked on arrival), so
     the log entry reuses it."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: JsonTexts | None = None) -> None:
         self.pending: list[tuple[Any, ...]] = []  # rows in LOG_COLUMNS order, created_at left out
-        self.texts = JsonTexts()
+        self.texts = texts or JsonTexts()
 
     def add(
         self,

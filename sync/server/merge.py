@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from sync.protocol import ENTITIES, MAX_CLOCK_SKEW_MS, UPDATABLE, Change, ChangeResult
 from sync.server import clocks
 from sync.server.body import storable_text
-from sync.server.bulk import driver_errors, insert_rows
+from sync.server.bulk import JsonTexts, driver_errors, insert_rows
 from sync.server.changelog import LogWriter
 from sync.server.db import utcnow
 from sync.server.devices import DeviceInfo
@@ -61,7 +61,7 @@ from sync.server.scope import county_of, covers, is_office_code
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MAX_SEQ = 2**63 - 1
 LOAD_CHUNK = 1000  # ids a statement when the records of a batch are read
-# The statements ``Merger._read_while_checking`` sends ahead (PostgreSQL).
+# The statements ``Merger._read_and_lock`` sends ahead (PostgreSQL).
 # The lists go as array literals in one text parameter: the driver's array dumper cost more than the
 # queries (a push names thousands of seqs and ids). Seqs are ints; ids passed ``UUID_PATTERN`` (hex
 # digits and hyphens), so neither needs quoting inside the literal.
@@ -139,19 +139,21 @@ class Valid:
 class Merger:
     """One write transaction's worth of changes from one device (a push, or an imported bundle)."""
 
-    def __init__(self, session: Session, device: DeviceInfo, log: LogWriter, now_ms: int) -> None:
+    def __init__(self, session: Session, device: DeviceInfo, log: LogWriter) -> None:
         self.session = session
         self.device = device
         self.log = log
-        self.now_ms = now_ms
         self.now = utcnow()
         self.postgres = session.get_bind().dialect.name == "postgresql"  # row locks, arrays
         self.records: dict[str, AnyRecord | None] = {}
         self.new: dict[str, NewRecord] = {}  # made by this batch, written when it ends
 
     # ---- the batch ----------------------------------------------------------------------------------
-    def apply_batch(self, changes: list[Change]) -> list[ChangeResult]:
-        """A few statements a batch, not a few a change: the (device, seq) pairs taken and every record
+    def apply_batch(self, changes: list[Change], checked: list[Valid | Refusal]) -> list[ChangeResult]:
+        """``checked``: ``check_batch``'s verdict on each change, made before the transaction (it needs no
+        database, and a batch waits for the device's lock with it done).
+
+        A few statements a batch, not a few a change: the (device, seq) pairs taken and every record
         the batch names are read up front, the changes merge in memory, and what they wrote goes out
         in bulk: the new records and the applied pairs here, the records changed when the session
         flushes, and then the log (``push.push``)."""
@@ -159,9 +161,9 @@ class Merger:
             return []
         seqs = sorted({c.seq for c in changes})
         if self.postgres:
-            seen, checked, locked = self._read_while_checking(changes, seqs)
+            seen, locked = self._read_and_lock(changes, seqs)
         else:
-            seen, checked, locked = self._seen(seqs), [self._checked(change) for change in changes], None
+            seen, locked = self._seen(seqs), None
         self._load([c for c in checked if isinstance(c, Valid)], locked)
         applied: list[tuple[Any, ...]] = []
         results = [
@@ -188,13 +190,12 @@ class Merger:
             )
         }
 
-    def _read_while_checking(
+    def _read_and_lock(
         self, changes: list[Change], seqs: list[int]
-    ) -> tuple[dict[int, tuple[str, str]], list[Valid | Refusal], set[str]]:
+    ) -> tuple[dict[int, tuple[str, str]], set[str]]:
         """PostgreSQL: the pairs taken, and every record the batch may name locked (in id order), asked
-        for before the changes are checked, and the changes checked while the database looks them up
-        (the driver's pipeline mode: the queries go out at once, their answers are read afterwards).
-        Returns the pairs taken, each change checked, and the ids of the records that exist."""
+        for at once (the driver's pipeline mode: the queries go out together, their answers are read
+        afterwards). Returns the pairs taken and the ids of the records that exist."""
         named = sorted(self._named(changes))
         driver: Any = self.session.connection().connection.driver_connection
         with driver_errors(), driver.pipeline():
@@ -203,10 +204,9 @@ class Merger:
                 driver.execute(LOCK_RECORDS, (array_literal(named[start : start + LOAD_CHUNK]),))
                 for start in range(0, len(named), LOAD_CHUNK)
             ]
-            checked = [self._checked(change) for change in changes]
             seen = {seq: (entity, entity_id) for seq, entity, entity_id in taken.fetchall()}
             existing = {row[0] for cursor in locks for row in cursor.fetchall()}
-        return seen, checked, existing
+        return seen, existing
 
     @staticmethod
     def _named(changes: list[Change]) -> set[str]:
@@ -219,17 +219,11 @@ class Merger:
                     named.add(value.lower())
         return named
 
-    def _checked(self, change: Change) -> Valid | Refusal:
-        try:
-            return self._validate(change)
-        except Refusal as refusal:
-            return refusal
-
     def _load(self, valid: list[Valid], locked: set[str] | None = None) -> None:
         """Read (and on PostgreSQL lock) every record the batch names, and the persons its records
         belong to, in one statement. Locks are taken in id order, the same order in every process, so
         two batches touching the same records wait for each other instead of deadlocking. ``locked``:
-        the ids of the records that exist, locked already (``_read_while_checking``): only those are
+        the ids of the records that exist, locked already (``_read_and_lock``): only those are
         read (a batch of new records reads none)."""
         ids = sorted({v.id for v in valid} | {v.person_id for v in valid if v.person_id is not None})
         self.records = dict.fromkeys(ids)  # None: not on the server, until a change of this batch makes it
@@ -276,37 +270,6 @@ class Merger:
         if note is not None:
             return ChangeResult(change.seq, status, note.code, note.message_zh, note.message_en)  # type: ignore[arg-type]
         return ChangeResult(change.seq, status)  # type: ignore[arg-type]
-
-    # ---- checks without the database ----------------------------------------------------------------
-    def _validate(self, change: Change) -> Valid:
-        if change.entity not in ENTITIES:
-            raise Refusal(UNKNOWN_ENTITY, entity=change.entity[:32])
-        if change.op not in ("insert", "update"):
-            raise Refusal(INVALID, detail="op")
-        if change.op == "update" and change.entity not in UPDATABLE:
-            raise Refusal(NOT_UPDATABLE, entity=change.entity)
-        record_id = uuid_text(change.id, "id")
-        person_id = None if change.person_id is None else uuid_text(change.person_id, "person_id")
-        if change.entity == "person":
-            if person_id not in (None, record_id):
-                raise Refusal(INVALID, detail="person_id of a person must be its own id")
-            person_id = record_id
-        if not is_office_code(change.office_code):
-            raise Refusal(BAD_OFFICE)
-        if not isinstance(change.fields, dict):
-            raise Refusal(INVALID, detail="fields")
-        try:
-            text = storable_text(change.fields)
-        except ValueError as exc:
-            raise Refusal(INVALID, detail=f"fields: {exc}") from None
-        self.log.texts.remember(change.fields, text)  # the record and its log entry store this text
-        parsed = clocks.parse(change.hlc)
-        if parsed is None:
-            raise Refusal(BAD_HLC)
-        ahead = parsed[0] - self.now_ms
-        if ahead > MAX_CLOCK_SKEW_MS:
-            raise Refusal(CHANGE_FROM_FUTURE, minutes=ahead // 60_000)
-        return Valid(change, record_id, person_id, change.hlc)
 
     def _in_scope(self, office_code: str) -> bool:
         return covers(self.device.scope, office_code)
@@ -557,3 +520,48 @@ def _id_or_raw(value: str) -> str:
         return uuid_text(value, "id")
     except Refusal:
         return value
+
+
+# ---- checks without the database ------------------------------------------------------------------------
+def check_batch(changes: list[Change], now_ms: int, texts: JsonTexts) -> list[Valid | Refusal]:
+    """Each change checked as far as that needs no database (so before the transaction): Valid, or the
+    Refusal it gets. ``texts`` keeps each change's fields as the JSON text the record and its log
+    entry store."""
+    checked: list[Valid | Refusal] = []
+    for change in changes:
+        try:
+            checked.append(_validate(change, now_ms, texts))
+        except Refusal as refusal:
+            checked.append(refusal)
+    return checked
+
+
+def _validate(change: Change, now_ms: int, texts: JsonTexts) -> Valid:
+    if change.entity not in ENTITIES:
+        raise Refusal(UNKNOWN_ENTITY, entity=change.entity[:32])
+    if change.op not in ("insert", "update"):
+        raise Refusal(INVALID, detail="op")
+    if change.op == "update" and change.entity not in UPDATABLE:
+        raise Refusal(NOT_UPDATABLE, entity=change.entity)
+    record_id = uuid_text(change.id, "id")
+    person_id = None if change.person_id is None else uuid_text(change.person_id, "person_id")
+    if change.entity == "person":
+        if person_id not in (None, record_id):
+            raise Refusal(INVALID, detail="person_id of a person must be its own id")
+        person_id = record_id
+    if not is_office_code(change.office_code):
+        raise Refusal(BAD_OFFICE)
+    if not isinstance(change.fields, dict):
+        raise Refusal(INVALID, detail="fields")
+    try:
+        text = storable_text(change.fields)
+    except ValueError as exc:
+        raise Refusal(INVALID, detail=f"fields: {exc}") from None
+    texts.remember(change.fields, text)  # the record and its log entry store this text
+    parsed = clocks.parse(change.hlc)
+    if parsed is None:
+        raise Refusal(BAD_HLC)
+    ahead = parsed[0] - now_ms
+    if ahead > MAX_CLOCK_SKEW_MS:
+        raise Refusal(CHANGE_FROM_FUTURE, minutes=ahead // 60_000)
+    return Valid(change, record_id, person_id, change.hlc)

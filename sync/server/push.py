@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from sync.protocol import MAX_BATCH, MAX_CLOCK_SKEW_MS, PROTOCOL_VERSION, PushRequest, PushResponse
 from sync.server import clocks, devices
+from sync.server.bulk import JsonTexts
 from sync.server.changelog import LogWriter
 from sync.server.db import LOCK_DEVICE, Storage, lock
 from sync.server.devices import DeviceInfo
-from sync.server.merge import Merger, check_seq
+from sync.server.merge import Merger, check_batch, check_seq
 from sync.server.problems import (
     BATCH_TOO_LARGE,
     CLOCK_SKEW,
@@ -68,13 +69,17 @@ def push(storage: Storage, device: DeviceInfo, request: PushRequest, *, live: bo
     check_request(request, device, now_ms, live=live)
     follows = request.follows if live else None  # a bundle is one request on its own
     reached = max((c.seq for c in request.changes), default=0)
+    # Checked before the transaction, while the batch before may still hold the device's lock: the
+    # checks need no database, and the lock is then held for the database's part only.
+    texts = JsonTexts()
+    checked = check_batch(request.changes, now_ms, texts)
 
     def work(session: Session) -> PushResponse:
         lock(session, LOCK_DEVICE, device.id)
         if follows is not None and pushed_seq(session, device.id) < follows:
             raise _NotYet()
-        log = LogWriter()
-        results = Merger(session, device, log, now_ms).apply_batch(request.changes)
+        log = LogWriter(texts)
+        results = Merger(session, device, log).apply_batch(request.changes, checked)
         if live:
             devices.touch(session, device.id)
         if reached:
