@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app import collector
 from app.errors import UserError
 from app.indicators.compute import Figure, FigureKind, Frame, all_figures
 from app.indicators.data import Dataset
@@ -15,7 +16,6 @@ from app.indicators.load import load_dataset
 from app.indicators.period import Period, Scope
 from app.indicators.series import Series, first_day_needed, series
 from app.services import caseload
-from app.services.caseload import collector_paused
 from app.store.store import Changes, Store
 from models.text import Text
 
@@ -109,7 +109,7 @@ def computed(store: Store, period: str, scope: str | None = None) -> tuple[Datas
         key = (Period.parse(period), chosen, store.today(), caseload.policy_for(store))
         if kept.found is not None and kept.key == key:
             return kept.found
-    with collector_paused():  # a county's figures make a million small objects, none of them cyclic
+    with collector.paused():  # a county's figures make a million small objects, none of them cyclic
         data, parsed, chosen = prepare(store, period, scope)
         frame = Frame(data, parsed, chosen)
         found = (data, frame, compute(data, parsed, chosen, frame=frame))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from app import collector
 from app.indicators import Dataset, Indicators, PersonRecord, Scope
 from app.indicators.compute import FigureKind, Frame
 from app.indicators.data import SUPERVISED
@@ -499,7 +500,7 @@ def report_for_store(
     """The report of the store's data. Reading only: the export that writes it out is what is audited."""
     # The figures on screen when the Indicators page exports them (app.indicators.summary.computed).
     data, frame, ind = computed(store, period, scope)
-    with caseload.collector_paused():  # a county's report makes a million small objects, none cyclic
+    with collector.paused():  # a county's report makes a million small objects, none cyclic
         return build_report(
             data,
             ind,

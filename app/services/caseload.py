@@ -8,11 +8,9 @@ app.rules.
 
 from __future__ import annotations
 
-import gc
 import threading
 import weakref
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -21,6 +19,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from app import collector
 from app.errors import UserError
 from app.rules import facts as rf
 from app.rules.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, load_policy
@@ -31,7 +30,6 @@ from app.store.store import Changes, Store
 from models import Person
 
 OFFICE_POLICY = "policy.toml"
-FREEZE_AT_LEAST = 1000  # new reviews in one call: a whole caseload, not a refresh after a form
 
 
 def policy_for(store: Store) -> Policy:
@@ -85,7 +83,7 @@ def person_facts(store: Store, person_ids: Iterable[UUID] | None = None) -> dict
         wanted = None if person_ids is None else set(person_ids)
         if wanted is None and not cache.complete:
             # They live as long as the store: frozen, later collections need not rescan them.
-            with collector_paused(freeze=True):
+            with collector.paused(freeze=True):
                 cache.facts = _load(store, None)
             cache.complete, cache.stale = True, set()
         else:
@@ -132,7 +130,7 @@ def caseload(store: Store, today: date | None = None, worker_id: UUID | None = N
     reviews = _cache(store).reviews
     out: dict[UUID, Review] = {}
     made = 0
-    with collector_paused(), shared_slots():
+    with collector.paused(), shared_slots():
         for pid, facts in everyone.items():
             kept = reviews.get(pid)
             # The same facts object, day and policy give the same review: only the people a write
@@ -143,33 +141,9 @@ def caseload(store: Store, today: date | None = None, worker_id: UUID | None = N
                 out[pid] = review(facts, day, policy)
                 reviews[pid] = (facts, day, policy, out[pid])
                 made += 1
-        if made >= FREEZE_AT_LEAST:
-            # Kept as long as their facts (a whole office after unlock, a new day): frozen like them,
-            # before the collector runs again (see collector_paused).
-            gc.freeze()
+        # Kept as long as their facts (a whole office after unlock, a new day): frozen like them.
+        collector.freeze_if_many(made)
     return out
-
-
-@contextmanager
-def collector_paused(*, freeze: bool = False) -> Iterator[None]:
-    """No cyclic garbage collection while hundreds of thousands of small objects are made.
-
-    None of them form cycles, yet every collection on the way would walk all of them again: for a
-    county-size office that doubled the time. Reference counting still frees them as usual.
-
-    `freeze`: what was made is kept for long (the office's facts, their reviews), so it is moved out of
-    the collector's sight (gc.freeze) before the collector runs again; else the first collection after
-    the pause walks every object made in it (70 ms for a county's facts, 70 ms for their reviews).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if freeze:
-            gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load(store: Store, people: set[UUID] | None) -> dict[UUID, rf.PersonFacts]:

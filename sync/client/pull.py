@@ -28,6 +28,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import collector
 from app.clock import parse_hlc
 from app.logs import log
 from app.search import make_entry
@@ -48,7 +49,7 @@ from models import (
 from models.enums import PersonStatus, Role
 from models.sync import STATE_ROW
 from sync import protocol
-from sync.client import collector, wire
+from sync.client import wire
 from sync.client.errors import NotEnrolled
 
 APPEND_ONLY = tuple(e for e in protocol.ENTITIES if e not in protocol.UPDATABLE)

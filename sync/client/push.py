@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import String, func, select, type_coerce, update
 
+from app import collector
 from app.errors import Tampering
 from app.logs import log
 from app.services.sync_status import MISSING_LOCALLY, TAMPERED_LOCALLY, sealed_words
@@ -23,7 +24,7 @@ from models import OutboxChange, Person, Setting, SyncState
 from models.sync import STATE_ROW
 from models.text import Message
 from sync import protocol
-from sync.client import collector, wire
+from sync.client import wire
 from sync.client.errors import NotEnrolled, problem_message
 
 T = TypeVar("T")
@@ -157,6 +158,8 @@ def build_batch(
         last = request.changes[-1].seq
         refused = {seq: why for seq, why in refused.items() if seq <= last}
         body = protocol.to_json(request)
+    # A push of thousands lives until its answer is in, a batch or two later: out of the collector's sight.
+    collector.freeze_if_many(len(request.changes))
     return Batch(request, refused, body)
 
 
