@@ -200,11 +200,12 @@ class ResolveRequest:
     value: Any
 
 
-# ---- JSON ----------------------------------------------------------------------------------------------------
-# A push or a page is a megabyte of JSON at each end: orjson reads and writes it several times faster than
-# the standard library, and gives the same values. Where it would not, the standard library decides.
-# Every digit as "0", every other byte as " ": a number of 19 digits or more then shows as 19 zeros in a row
-# (a translate and a find: a tenth of a regular expression's time, which took longer than the parse).
+# ---- JSON -------------------------------------------------------------------------------------------------
+# A push or a page is a megabyte of JSON at each end: orjson reads and writes it several times faster
+# than the standard library, with the same values. Where it would not, the standard library decides.
+
+# Every digit as "0", every other byte as " ": a number of 19 digits or more shows as 19 zeros in a row
+# (a translate and a find: a regular expression took longer than the parse).
 _DIGITS_AS_ZEROS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
 _NINETEEN_DIGITS = b"0" * 19
 

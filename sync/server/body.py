@@ -37,7 +37,8 @@ def load_json(raw: bytes, max_objects: int = MAX_OBJECTS) -> Any:
     A push is hundreds of KB, so the common case is made cheap, with the same verdicts: UTF-8 text
     whose strings cannot hold a NUL or a lone surrogate (no escape, no byte that could start one) has
     its objects counted and its nesting measured on its bare brackets before and after one plain
-    parse (by orjson where it reads the text as json does); anything else (or anything near a limit) is parsed object by object and walked in full."""
+    parse (by orjson where it reads the text as json does); anything else (or anything near a limit)
+    is parsed object by object and walked in full."""
     brackets = _brackets(raw) if isinstance(raw, bytes) else None
     if brackets is not None and brackets.count(b"{") <= max_objects:  # the parse makes no more than this
         value, odd_number = quick_loads(raw), False  # orjson refuses what is not finite
