@@ -35,6 +35,29 @@ ValueType = Literal[
     "text", "list", "id_number", "phone", "date", "planned_date", "enum", "enum_list", "amount"
 ]
 
+# Excel and WPS may run a CSV cell that starts with one of these as a formula (a tab or a carriage return
+# can come before one). Exports write such a text with a "'" before it, Excel's own mark for "this is
+# text", and the reader takes the "'" off again. A text that starts with "'" and one of these (or a
+# second "'") gets one more, so every text reads back as it was.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+TEXT_MARK = "'"
+
+
+def csv_text(value: str) -> str:
+    """A text as an export writes it into a CSV cell: never the start of a formula."""
+    first, second = value[:1], value[1:2]
+    if first in FORMULA_STARTS or (first == TEXT_MARK and second in FORMULA_STARTS | {TEXT_MARK}):
+        return TEXT_MARK + value
+    return value
+
+
+def from_csv_text(cell: str) -> str:
+    """``csv_text`` undone: the text an export wrote into this cell."""
+    if cell[:1] == TEXT_MARK and cell[1:2] in FORMULA_STARTS | {TEXT_MARK}:
+        return cell[1:]
+    return cell
+
+
 # Exports join list cells with this; the reader also splits on commas, semicolons, slashes, line breaks
 # and blanks (a blank only where the words are not one label, as English labels hold blanks).
 LIST_SEPARATOR = "、"

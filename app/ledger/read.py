@@ -28,6 +28,7 @@ from app.ledger.columns import (
     Column,
     LedgerKind,
     column,
+    from_csv_text,
     header_lookup,
     match_enum,
     normalise_header,
@@ -309,7 +310,7 @@ def _parse_csv(text: str, delimiter: str, limit: int | None = None) -> list[tupl
     # Excel shows one CSV record per row, even when a quoted cell spans several text lines.
     for line, record in enumerate(reader, start=1):
         if any(not _is_blank(cell) for cell in record):
-            rows.append((line, list(record)))
+            rows.append((line, [from_csv_text(cell) for cell in record]))
         if limit is not None and line >= limit:
             break
     return rows

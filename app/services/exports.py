@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from app.errors import UserError
 from app.files import write_atomically
-from app.ledger.columns import COLUMNS, LIST_SEPARATOR, LedgerKind
+from app.ledger.columns import COLUMNS, LIST_SEPARATOR, LedgerKind, csv_text
 from app.services import facts, persons
 from app.store.store import Store
 from models.enums import FactKind
@@ -96,7 +96,8 @@ def _csv_bytes(headers: list[str], rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    writer.writerows(rows)
+    # A name or note typed as "=HYPERLINK(...)" would run in the supervisor's Excel: written as text.
+    writer.writerows([csv_text(v) if isinstance(v, str) else v for v in row] for row in rows)
     # UTF-8 with a BOM: Excel on Chinese Windows then opens it without garbling the characters.
     return buffer.getvalue().encode("utf-8-sig")
 
