@@ -28,8 +28,12 @@ class HybridClock:
         if last:
             self._ms, self._counter, _ = parse_hlc(last)
 
+    def wall_ms(self) -> int:
+        """The wall clock, in ms since the epoch (the clock's physical part, before it is made monotonic)."""
+        return int(self._wall() * 1000)
+
     def now(self) -> str:
-        wall_ms = int(self._wall() * 1000)
+        wall_ms = self.wall_ms()
         if wall_ms > self._ms:
             self._ms, self._counter = wall_ms, 0
         else:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select
 
+from app.clock import format_hlc, parse_hlc
 from app.store.store import Store
 from models import (
     FACT_ENTITIES,
@@ -30,6 +31,7 @@ from models import (
 from models.base import Base
 from models.sync import STATE_ROW
 from models.text import Message, Text
+from sync.protocol import MAX_CLOCK_SKEW_MS
 
 # Every entity that syncs, by its wire name.
 ENTITY_MODELS: dict[str, type[Base]] = {
@@ -106,6 +108,10 @@ class SyncStatus:
     pending: int  # saved here, not yet confirmed by a server (refused ones not counted)
     rejected: tuple[RejectedChange, ...]
     parked: int  # pulled changes waiting for the record they belong to
+    # Waiting changes stamped while this computer's clock ran fast, further ahead of the clock now than a
+    # server takes (it takes them once its clock catches up), and when it takes the last of them.
+    ahead: int
+    ahead_until: datetime | None
     open_conflicts: int
     last_success_at: datetime | None
     last_attempt_at: datetime | None
@@ -141,6 +147,8 @@ class SyncStatus:
                 for r in self.rejected
             ],
             "parked": self.parked,
+            "ahead": self.ahead,
+            "ahead_until": _iso(self.ahead_until),
             "open_conflicts": self.open_conflicts,
             "last_success_at": _iso(self.last_success_at),
             "last_attempt_at": _iso(self.last_attempt_at),
@@ -160,6 +168,23 @@ class SyncStatus:
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat() + "Z"
+
+
+def _ahead(session: Any, now_ms: int) -> tuple[int, datetime | None]:
+    """Waiting changes stamped further ahead of ``now_ms`` than a server takes, and when (UTC) a server
+    whose clock agrees with this one takes the last of them. Stamps sort as text (13 digits of ms)."""
+    waiting = (OutboxChange.acked_at.is_(None), OutboxChange.rejected_at.is_(None))
+    # A computer's stamps never go back, so the newest waiting change has the latest: when it is not
+    # ahead, none is, and a year's outbox is not read for the common case.
+    last = session.scalar(select(OutboxChange.hlc).where(*waiting).order_by(OutboxChange.seq.desc()).limit(1))
+    latest_taken = format_hlc(now_ms + MAX_CLOCK_SKEW_MS, 0, "")
+    if last is None or last <= latest_taken:
+        return 0, None
+    count = session.scalar(
+        select(func.count()).select_from(OutboxChange).where(*waiting, OutboxChange.hlc > latest_taken)
+    )
+    taken_ms = parse_hlc(last)[0] - MAX_CLOCK_SKEW_MS
+    return int(count or 0), datetime.fromtimestamp(taken_ms / 1000, UTC).replace(tzinfo=None)
 
 
 def read_status(store: Store) -> SyncStatus:
@@ -182,6 +207,7 @@ def read_status(store: Store) -> SyncStatus:
         )
         rejected = tuple(_rejected(store, session, row) for row in refused)
         parked = session.scalar(select(func.count()).select_from(SyncParked)) or 0
+        ahead, ahead_until = _ahead(session, store.clock.wall_ms())
         conflicts = (
             session.scalar(
                 select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
@@ -201,6 +227,8 @@ def read_status(store: Store) -> SyncStatus:
             pending=pending or 0,
             rejected=rejected,
             parked=parked,
+            ahead=ahead,
+            ahead_until=ahead_until,
             open_conflicts=conflicts,
             last_success_at=state.last_success_at if state else None,
             last_attempt_at=state.last_attempt_at if state else None,

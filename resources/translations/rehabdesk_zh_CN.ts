@@ -950,27 +950,27 @@
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118"/>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>Logged-in user</source>
         <translation>当前用户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>Sync state</source>
         <translation>同步状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="126"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
@@ -1095,52 +1095,52 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../ui/people_model.py" line="237"/>
+        <location filename="../../ui/people_model.py" line="257"/>
         <source>Record no.</source>
         <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="238"/>
+        <location filename="../../ui/people_model.py" line="258"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="239"/>
+        <location filename="../../ui/people_model.py" line="259"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="240"/>
+        <location filename="../../ui/people_model.py" line="260"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="241"/>
+        <location filename="../../ui/people_model.py" line="261"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="242"/>
+        <location filename="../../ui/people_model.py" line="262"/>
         <source>Measure</source>
         <translation>措施</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="243"/>
+        <location filename="../../ui/people_model.py" line="263"/>
         <source>Status</source>
         <translation>人员状态</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="244"/>
+        <location filename="../../ui/people_model.py" line="264"/>
         <source>Risk</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="245"/>
+        <location filename="../../ui/people_model.py" line="265"/>
         <source>Worker</source>
         <translation>责任专干</translation>
     </message>
     <message>
-        <location filename="../../ui/people_model.py" line="269"/>
+        <location filename="../../ui/people_model.py" line="293"/>
         <source>Born %1</source>
         <translation>出生日期：%1</translation>
     </message>
@@ -1250,7 +1250,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/person_file.py" line="163"/>
-        <location filename="../../ui/pages/person_file.py" line="429"/>
+        <location filename="../../ui/pages/person_file.py" line="442"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -1266,7 +1266,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/person_file.py" line="170"/>
-        <location filename="../../ui/pages/person_file.py" line="439"/>
+        <location filename="../../ui/pages/person_file.py" line="452"/>
         <source>Risk colour</source>
         <translation>风险等级</translation>
     </message>
@@ -1278,7 +1278,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/person_file.py" line="174"/>
-        <location filename="../../ui/pages/person_file.py" line="440"/>
+        <location filename="../../ui/pages/person_file.py" line="453"/>
         <source>Assigned worker</source>
         <translation>责任专干</translation>
     </message>
@@ -1431,7 +1431,7 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/pages/person_file.py" line="312"/>
-        <location filename="../../ui/pages/person_file.py" line="503"/>
+        <location filename="../../ui/pages/person_file.py" line="513"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>共 %n 条</numerusform>
@@ -1468,92 +1468,92 @@
         <translation>%1（至 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="430"/>
+        <location filename="../../ui/pages/person_file.py" line="443"/>
         <source>Aliases</source>
         <translation>别名/绰号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="431"/>
+        <location filename="../../ui/pages/person_file.py" line="444"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="432"/>
+        <location filename="../../ui/pages/person_file.py" line="445"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="433"/>
+        <location filename="../../ui/pages/person_file.py" line="446"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="434"/>
+        <location filename="../../ui/pages/person_file.py" line="447"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="435"/>
+        <location filename="../../ui/pages/person_file.py" line="448"/>
         <source>Household address</source>
         <translation>户籍地</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="436"/>
+        <location filename="../../ui/pages/person_file.py" line="449"/>
         <source>Residence</source>
         <translation>居住地</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="437"/>
+        <location filename="../../ui/pages/person_file.py" line="450"/>
         <source>Drugs used</source>
         <translation>滥用毒品种类</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="438"/>
+        <location filename="../../ui/pages/person_file.py" line="451"/>
         <source>First found</source>
         <translation>初次发现日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="441"/>
+        <location filename="../../ui/pages/person_file.py" line="454"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="461"/>
+        <location filename="../../ui/pages/person_file.py" line="471"/>
         <source>not yet</source>
         <translation>未报到</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="557"/>
+        <location filename="../../ui/pages/person_file.py" line="567"/>
         <source>Void a record</source>
         <translation>作废记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="560"/>
+        <location filename="../../ui/pages/person_file.py" line="570"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="590"/>
+        <location filename="../../ui/pages/person_file.py" line="600"/>
         <source>%1 (anti-drug worker)</source>
         <translation>%1（禁毒专干）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="633"/>
+        <location filename="../../ui/pages/person_file.py" line="643"/>
         <source>Signed off by a supervisor: it can no longer be changed.</source>
         <translation>审核人员已审核签字，不能再修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="653"/>
+        <location filename="../../ui/pages/person_file.py" line="663"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="655"/>
+        <location filename="../../ui/pages/person_file.py" line="665"/>
         <source>Void…</source>
         <translation>作废…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_file.py" line="659"/>
+        <location filename="../../ui/pages/person_file.py" line="669"/>
         <source>Show earlier versions</source>
         <translation>查看历史版本</translation>
     </message>
@@ -2376,62 +2376,69 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/pages/sync_page.py" line="160"/>
+        <source>%n of them were saved while this computer&apos;s clock ran fast and are stamped later than now; the server takes them once its clock reaches their time (the last at about %1). Nothing is lost and nothing needs to be entered again.</source>
+        <translation>
+            <numerusform>其中 %n 条是本机时钟偏快时保存的，时间戳晚于现在；服务器会在它的时钟走到这些时间后接收（最晚约 %1）。数据不会丢失，无需重新录入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/pages/sync_page.py" line="170"/>
         <source>%n conflict(s) between offices wait for a supervisor&apos;s decision.</source>
         <translation>
             <numerusform>有 %n 处办公室之间的数据冲突，等待审核人员裁定。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/sync_page.py" line="168"/>
+        <location filename="../../ui/pages/sync_page.py" line="178"/>
         <source>%n received change(s) wait for the record they belong to; they are applied when it arrives.</source>
         <translation>
             <numerusform>已收到 %n 条更改，其所属记录尚未同步到本机；记录到达后将自动生效。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="180"/>
+        <location filename="../../ui/pages/sync_page.py" line="190"/>
         <source>IT staff withdrew this computer&apos;s sync access. Nothing is lost: the records and the changes waiting to sync stay on this computer. To sync again, ask IT staff to enrol it again.</source>
         <translation>信息技术人员已撤销本机的同步权限。数据不会丢失：所有记录和待同步的更改都保留在本机。如需恢复同步，请联系信息技术人员重新接入本机。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="190"/>
+        <location filename="../../ui/pages/sync_page.py" line="200"/>
         <source>Offline since %1. %2</source>
         <translation>自 %1 起处于离线状态。%2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="194"/>
+        <location filename="../../ui/pages/sync_page.py" line="204"/>
         <source>Warning: %1</source>
         <translation>警告：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/sync_page.py" line="200"/>
+        <location filename="../../ui/pages/sync_page.py" line="210"/>
         <source>%n change(s) were refused by the server. They stay on this computer and no longer hold up the others:</source>
         <translation>
             <numerusform>服务器拒绝了 %n 条更改。这些更改保留在本机，不再影响其他更改的同步：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="234"/>
+        <location filename="../../ui/pages/sync_page.py" line="244"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="235"/>
+        <location filename="../../ui/pages/sync_page.py" line="245"/>
         <source>Work group members</source>
         <translation>工作小组成员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="236"/>
+        <location filename="../../ui/pages/sync_page.py" line="246"/>
         <source>Measures</source>
         <translation>措施</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="237"/>
+        <location filename="../../ui/pages/sync_page.py" line="247"/>
         <source>Status changes</source>
         <translation>状态变更</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync_page.py" line="238"/>
+        <location filename="../../ui/pages/sync_page.py" line="248"/>
         <source>Reviews</source>
         <translation>审核</translation>
     </message>
@@ -2515,68 +2522,68 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../ui/timeline.py" line="59"/>
+        <location filename="../../ui/timeline.py" line="72"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="65"/>
+        <location filename="../../ui/timeline.py" line="78"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="70"/>
+        <location filename="../../ui/timeline.py" line="83"/>
         <source>%1, %2 yuan</source>
         <translation>%1，%2 元</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="72"/>
-        <location filename="../../ui/timeline.py" line="86"/>
+        <location filename="../../ui/timeline.py" line="85"/>
+        <location filename="../../ui/timeline.py" line="99"/>
         <source>%1, %2</source>
         <translation>%1，%2</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="74"/>
+        <location filename="../../ui/timeline.py" line="87"/>
         <source>%1 to %2</source>
         <translation>%1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="77"/>
+        <location filename="../../ui/timeline.py" line="90"/>
         <source>back on %1</source>
         <translation>%1 销假</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="78"/>
+        <location filename="../../ui/timeline.py" line="91"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="84"/>
+        <location filename="../../ui/timeline.py" line="97"/>
         <source>reported to the police on %1</source>
         <translation>%1 已报告公安机关</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="103"/>
         <source>valid until %1</source>
         <translation>有效期至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="102"/>
+        <location filename="../../ui/timeline.py" line="115"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="110"/>
+        <location filename="../../ui/timeline.py" line="123"/>
         <source>Voided: %1</source>
         <translation>已作废：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="112"/>
+        <location filename="../../ui/timeline.py" line="125"/>
         <source>v%1 (corrected: %2)</source>
         <translation>第 %1 版（更正原因：%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="113"/>
+        <location filename="../../ui/timeline.py" line="126"/>
         <source>v%1 original</source>
         <translation>第 %1 版（原始记录）</translation>
     </message>
@@ -2584,32 +2591,32 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/timeline.py" line="199"/>
+        <location filename="../../ui/timeline.py" line="212"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="200"/>
+        <location filename="../../ui/timeline.py" line="213"/>
         <source>Record</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="201"/>
+        <location filename="../../ui/timeline.py" line="214"/>
         <source>Summary</source>
         <translation>内容摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="202"/>
+        <location filename="../../ui/timeline.py" line="215"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="203"/>
+        <location filename="../../ui/timeline.py" line="216"/>
         <source>Review</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="204"/>
+        <location filename="../../ui/timeline.py" line="217"/>
         <source>Recorded by</source>
         <translation>记录人</translation>
     </message>
@@ -2617,7 +2624,7 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../ui/timeline.py" line="275"/>
+        <location filename="../../ui/timeline.py" line="290"/>
         <source>Timeline</source>
         <translation>工作记录</translation>
     </message>
@@ -2645,27 +2652,27 @@
         <translation>待办事项与预警</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="204"/>
+        <location filename="../../ui/pages/today.py" line="212"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="217"/>
+        <location filename="../../ui/pages/today.py" line="225"/>
         <source>Working out what is due…</source>
         <translation>正在计算待办事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="225"/>
+        <location filename="../../ui/pages/today.py" line="233"/>
         <source>Returned for correction, waiting for the worker&apos;s corrected version (%1)</source>
         <translation>审核退回、待专干更正的记录（%1 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="227"/>
+        <location filename="../../ui/pages/today.py" line="235"/>
         <source>Returned to you for correction (%1): open one to correct it</source>
         <translation>退回给您更正的记录（%1 条）：双击打开即可更正</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="238"/>
+        <location filename="../../ui/pages/today.py" line="245"/>
         <source>%1 overdue · %2 due · %3 warnings</source>
         <translation>逾期 %1 项 · 待办 %2 项 · 预警 %3 项</translation>
     </message>

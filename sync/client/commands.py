@@ -45,6 +45,12 @@ STATUS_CONFLICTS = Text("待审核人员处理的冲突：{count} 条", "Conflic
 STATUS_PARKED = Text(
     "等待关联记录的已收到修改：{count} 条", "Received changes waiting for the record they belong to: {count}"
 )
+STATUS_AHEAD = Text(
+    "其中 {count} 条是本机时钟偏快时保存的，时间戳晚于现在；服务器会在它的时钟走到这些时间后接收（最晚约 {at}）。数据不会丢失，无需重新录入。",
+    "{count} of them were saved while this computer's clock ran fast and are stamped later than now; the server "
+    "takes them once its clock reaches their time (the last at about {at}). Nothing is lost and nothing needs "
+    "to be entered again.",
+)
 NEXT_TRY = Text("{seconds} 秒后再试。", "Trying again in {seconds} seconds.")
 
 
@@ -137,6 +143,8 @@ def status(store: Store, args: argparse.Namespace) -> int:
                 reason=r.reason.render(lang),
                 advice=r.advice.render(lang),
             )
+    if current.ahead and current.ahead_until is not None:
+        say(STATUS_AHEAD, count=current.ahead, at=local_time(current.ahead_until))
     if current.open_conflicts:
         say(STATUS_CONFLICTS, count=current.open_conflicts)
     if current.parked:

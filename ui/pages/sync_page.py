@@ -154,6 +154,16 @@ class SyncPage(Page):
                     "%1", scheduler.next_attempt_at.astimezone().strftime("%H:%M")
                 )
             )
+        if status.ahead and status.ahead_until is not None:
+            lines.append(
+                self.tr(
+                    "%n of them were saved while this computer's clock ran fast and are stamped later than now; "
+                    "the server takes them once its clock reaches their time (the last at about %1). Nothing is "
+                    "lost and nothing needs to be entered again.",
+                    "",
+                    status.ahead,
+                ).replace("%1", local_time(status.ahead_until))
+            )
         if status.open_conflicts:
             lines.append(
                 self.tr(

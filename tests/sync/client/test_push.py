@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import json
-from datetime import date
+import time
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.clock import HybridClock, parse_hlc
 from app.services import facts, persons, sync_status
 from app.services.inputs import DrugTestInput, PersonInput
 from models import OutboxChange, Person
 from models.enums import Drug, TestResult
 from sync import protocol
-from sync.client import push
+from sync.client import commands, push
 from tests.conftest import make_id
 from tests.sync.client.conftest import DEVICE
 
@@ -123,6 +128,34 @@ def test_answers_acknowledge_and_refusals_stay_visible_without_blocking_the_queu
     # After IT fixed the cause, the worker can send it again.
     assert sync_status.retry_rejected(enrolled) == 1
     assert push.build_batch(enrolled).seqs[0] == seqs[0]
+
+
+def test_changes_saved_while_the_clock_ran_fast_are_shown_with_when_the_server_takes_them(enrolled):
+    register(enrolled, name="甲", seq=101)  # stamped now: a server takes it
+    device = enrolled.clock.device
+    enrolled.clock = HybridClock(device, wall=lambda: time.time() + 3 * 3600)  # three hours fast
+    register(enrolled, name="乙", seq=103)
+    fast = [seq for seq, hlc in _outbox_stamps(enrolled) if parse_hlc(hlc)[0] > time.time() * 1000 + 3600_000]
+    enrolled.clock = HybridClock(device)  # set right again
+
+    status = sync_status.read_status(enrolled)
+    assert status.ahead == len(fast) > 0 and status.pending > status.ahead
+    expected = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=3, minutes=-5)
+    assert abs(status.ahead_until - expected) < timedelta(minutes=1)
+    assert status.as_json()["ahead"] == status.ahead
+
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        commands.status(enrolled, argparse.Namespace(json=False))  # rehabdesk sync status
+    assert f"其中 {len(fast)} 条是本机时钟偏快时保存的" in shown.getvalue()  # in the user's language
+
+    enrolled.clock = HybridClock(device, wall=lambda: time.time() + 3 * 3600)  # the time has come
+    assert sync_status.read_status(enrolled).ahead == 0
+
+
+def _outbox_stamps(store):
+    with store.read() as session:
+        return list(session.execute(select(OutboxChange.seq, OutboxChange.hlc)))
 
 
 def test_the_changes_answered_around_one_that_waits_are_acknowledged_and_it_still_waits(enrolled):

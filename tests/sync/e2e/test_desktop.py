@@ -5,6 +5,7 @@ the network."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -219,3 +220,28 @@ def test_a_refused_change_is_listed_with_its_reason_and_can_be_sent_again(desk, 
     assert len(sqlite_server.records(TOWNSHIP)) == 2  # the person and the visit
     assert desk.aside(lambda: sync_status.read_status(desk.store)).pending == 0
     assert person
+
+
+def test_changes_saved_while_the_clock_ran_fast_are_said_to_wait_for_their_time(desk, sqlite_server):
+    from app.clock import HybridClock
+
+    desk.aside(lambda: desk.device.enroll(sqlite_server.url, sqlite_server.code(TOWNSHIP)))
+    device_clock = desk.store.clock.device
+
+    def saved_while_fast() -> None:
+        desk.store.clock = HybridClock(device_clock, wall=lambda: time.time() + 3 * 3600)
+        persons.register(desk.store, PersonInput(name="张三", id_number=make_id(seq=101)))
+        desk.store.clock = HybridClock(device_clock)  # IT set the clock right
+
+    desk.aside(saved_while_fast)
+    desk.scheduler.start()
+    desk.wait_synced_once()
+    desk.settle()
+    status = desk.aside(lambda: sync_status.read_status(desk.store))
+    assert status.pending == status.ahead >= 1 and status.rejected == ()  # waiting, not refused
+    assert sqlite_server.records(TOWNSHIP) == {}  # the server has not taken it yet
+    desk.page.refresh()
+    desk.qtbot.waitUntil(lambda: "clock ran fast" in desk.page.details.text(), timeout=WAIT)
+    assert (
+        f"{status.ahead} of them were saved while this computer's clock ran fast" in desk.page.details.text()
+    )
