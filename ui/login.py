@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.store.store import Store
-from app.store.unlock import PASSWORDS_DIFFER, logins, open_store, reset_password_with_recovery
+from app.store.unlock import PASSWORDS_DIFFER, logins, open_store, reset_password_with_recovery, upgrade_due
 from ui.errors import message_for
 from ui.ops import OpRunner
 
@@ -80,11 +80,27 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(False)
         self.error.hide()
         self.runner.run_unattached(
+            lambda: upgrade_due(self.data_dir),
+            on_done=lambda upgrading: self._unlock(login, password, upgrading),
+            on_error=self._failed,
+            parent=self,
+        )
+
+    def _unlock(self, login: str, password: str, upgrading: bool) -> None:
+        label = (
+            self.tr(
+                "Unlocking, and backing up and upgrading the office's data for this version of RehabDesk. "
+                "This happens once after an update; for a large office it takes a few minutes."
+            )
+            if upgrading
+            else self.tr("Unlocking…")
+        )
+        self.runner.run_unattached(
             lambda: open_store(self.data_dir, login, password),
             on_done=self._opened,
             on_error=self._failed,
             parent=self,
-            label=self.tr("Unlocking…"),
+            label=label,
         )
 
     def _opened(self, store: Store) -> None:

@@ -6,6 +6,7 @@ The engine is made only after the key has been unwrapped: before that, nothing r
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -219,6 +220,26 @@ def open_store(
         raise Tampering(KEY_DAMAGED()) from None
     lockout.clear(login)
     return _open_unlocked(data_dir, unlocked, login, today)
+
+
+def upgrade_due(root: Path) -> bool:
+    """Whether the next unlock backs up and upgrades the database: the first unlock after the app was
+    updated, which takes minutes for a large office, so the login says so instead of only "Unlocking".
+    The schema revision needs no key; the file is only read. False when in doubt (no store yet, a file
+    that does not open): the unlock itself then says what is wrong."""
+    database = DataDir(root).database
+    if not database.exists():
+        return False
+    try:
+        connection = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    current = row[0] if row else None
+    return current is not None and current in migrate.known_revisions() and current != migrate.head_revision()
 
 
 def reset_password_with_recovery(root: Path, recovery_key: str, login: str, new_password: str) -> None:

@@ -927,7 +927,12 @@
         <translation>忘记密码…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="87"/>
+        <location filename="../../ui/login.py" line="92"/>
+        <source>Unlocking, and backing up and upgrading the office&apos;s data for this version of RehabDesk. This happens once after an update; for a large office it takes a few minutes.</source>
+        <translation>正在解锁，并为新版社区戒毒康复工作台备份和升级本办公室的数据。更新后只需进行一次；数据较多的办公室需要几分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="96"/>
         <source>Unlocking…</source>
         <translation>正在登录…</translation>
     </message>
@@ -1750,57 +1755,57 @@
 <context>
     <name>RecoveryDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="112"/>
+        <location filename="../../ui/login.py" line="128"/>
         <source>Reset a password with the recovery key</source>
         <translation>使用恢复密钥重设密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="116"/>
+        <location filename="../../ui/login.py" line="132"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="119"/>
+        <location filename="../../ui/login.py" line="135"/>
         <source>Recovery key</source>
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="122"/>
+        <location filename="../../ui/login.py" line="138"/>
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="125"/>
+        <location filename="../../ui/login.py" line="141"/>
         <source>New password again</source>
         <translation>确认新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="131"/>
+        <location filename="../../ui/login.py" line="147"/>
         <source>&amp;User</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="132"/>
+        <location filename="../../ui/login.py" line="148"/>
         <source>&amp;Recovery key</source>
         <translation>恢复密钥(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="133"/>
+        <location filename="../../ui/login.py" line="149"/>
         <source>&amp;New password</source>
         <translation>新密码(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="134"/>
+        <location filename="../../ui/login.py" line="150"/>
         <source>New password &amp;again</source>
         <translation>确认新密码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="144"/>
+        <location filename="../../ui/login.py" line="160"/>
         <source>The recovery key was shown once when the office was set up, to be kept in the office safe.</source>
         <translation>恢复密钥仅在建立办公室时显示过一次，应存放在办公室保险柜中。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="162"/>
+        <location filename="../../ui/login.py" line="178"/>
         <source>Resetting the password…</source>
         <translation>正在重设密码…</translation>
     </message>
