@@ -18,11 +18,12 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from app.store.store import Changes, Store
 
 PROGRESS_AFTER_MS = 600
+PROGRESS_WIDTH = 420  # px: short labels keep a steady dialog, long ones wrap within it
 
 
 class Cancelled(Exception):
@@ -168,6 +169,11 @@ class OpRunner(QObject):
         if pending is None:
             return
         dialog = QProgressDialog(label, self.tr("Cancel") if cancel else "", 0, 0, parent)
+        text = QLabel(label)  # a long label (an upgrade's) wraps instead of stretching the dialog
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        dialog.setLabel(text)
+        dialog.setMinimumWidth(PROGRESS_WIDTH)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         if cancel is None:
