@@ -238,7 +238,12 @@ def upgrade_due(root: Path) -> bool:
             connection.close()
     except sqlite3.Error:
         return False
-    current = row[0] if row else None
+    return _backs_up_first(row[0] if row else None)
+
+
+def _backs_up_first(current: str | None) -> bool:
+    """Whether an unlock at schema revision ``current`` backs the database up and upgrades it (a new,
+    empty store is upgraded without a backup; a newer app's store is refused)."""
     return current is not None and current in migrate.known_revisions() and current != migrate.head_revision()
 
 
@@ -313,9 +318,9 @@ def _migrate(engine: object, data_dir: DataDir) -> None:
         current = migrate.current_revision(connection)
     if current is not None and current not in migrate.known_revisions():
         raise Refused(NEWER_STORE())
+    if _backs_up_first(current):
+        backup_before_migration(data_dir.database, data_dir.backups, current)
     if current != migrate.head_revision():
-        if current is not None:
-            backup_before_migration(data_dir.database, data_dir.backups, current)
         migrate.upgrade(engine)
 
 
